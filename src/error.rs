@@ -1,0 +1,64 @@
+//! The library's typed errors; the CLI turns them into messages and error records.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong while turning one input into a record.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file that failed.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The input is larger than the configured limit.
+    #[error("input is over the {limit}-byte limit (read {size} bytes)")]
+    TooLarge {
+        /// The input's size in bytes.
+        size: u64,
+        /// The configured limit.
+        limit: u64,
+    },
+    /// The input is not HTML (binary data, an image, a PDF...).
+    #[error("not HTML: {0}")]
+    NotHtml(String),
+    /// A compressed input could not be decompressed.
+    #[error("cannot decompress: {0}")]
+    Decompress(String),
+    /// The input is empty.
+    #[error("empty input")]
+    Empty,
+    /// The page has more elements than the configured limit.
+    #[error("page has over {0} nodes")]
+    TooManyNodes(usize),
+}
+
+impl Error {
+    /// A stable machine-readable kind for error records.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "io",
+            Error::TooLarge { .. } => "too_large",
+            Error::NotHtml(_) => "not_html",
+            Error::Decompress(_) => "decompress",
+            Error::Empty => "empty",
+            Error::TooManyNodes(_) => "too_complex",
+        }
+    }
+
+    /// True when the input exceeded a size limit.
+    pub fn is_too_large(&self) -> bool {
+        matches!(self, Error::TooLarge { .. })
+    }
+
+    /// True when the input was not an HTML document.
+    pub fn is_not_html(&self) -> bool {
+        matches!(self, Error::NotHtml(_))
+    }
+}
+
+/// Convenience alias for library results.
+pub type Result<T> = std::result::Result<T, Error>;

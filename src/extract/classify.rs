@@ -1,0 +1,397 @@
+//! Attribute classification: each element's tag, role, class, id and ARIA hints mapped once
+//! to a bit set of concepts (navigation, share bar, related block, comments, content...).
+
+use super::dom::Tag;
+use scraper::node::Element;
+
+/// A set of concept bits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Concepts(pub u32);
+
+macro_rules! concepts {
+    ($($name:ident = $bit:expr;)*) => {
+        impl Concepts {
+            $(pub const $name: u32 = 1 << $bit;)*
+        }
+    };
+}
+
+concepts! {
+    NAV = 0;
+    FOOTER = 1;
+    HEADER = 2;
+    ASIDE = 3;
+    SHARE = 4;
+    RELATED = 5;
+    COMMENT = 6;
+    AD = 7;
+    CONSENT = 8;
+    NEWSLETTER = 9;
+    PROMO = 10;
+    BYLINE = 11;
+    TAGS = 12;
+    BREADCRUMB = 13;
+    HIDDEN = 14;
+    CONTENT = 15;
+    CONTENT_WEAK = 16;
+    DIALOG = 17;
+    PAGINATION = 18;
+    WIDGET = 19;
+    BIO = 20;
+    CAPTION = 21;
+    META = 22;
+    TEASER = 23;
+    TITLE = 24;
+    LOGIN = 25;
+    SKIP = 26;
+    SIDEBAR = 27;
+    TOC = 28;
+    COMMENT_STRONG = 29;
+}
+
+impl Concepts {
+    /// Whether any of `bits` is set.
+    pub fn any(self, bits: u32) -> bool {
+        self.0 & bits != 0
+    }
+}
+
+/// Boilerplate concepts that remove a subtree from the article text.
+pub const BOILERPLATE: u32 = Concepts::NAV
+    | Concepts::FOOTER
+    | Concepts::ASIDE
+    | Concepts::SHARE
+    | Concepts::RELATED
+    | Concepts::COMMENT
+    | Concepts::AD
+    | Concepts::CONSENT
+    | Concepts::NEWSLETTER
+    | Concepts::PROMO
+    | Concepts::TAGS
+    | Concepts::BREADCRUMB
+    | Concepts::HIDDEN
+    | Concepts::DIALOG
+    | Concepts::PAGINATION
+    | Concepts::WIDGET
+    | Concepts::BIO
+    | Concepts::LOGIN
+    | Concepts::SKIP
+    | Concepts::SIDEBAR
+    | Concepts::TOC;
+
+/// Classifies one element.
+pub fn classify(el: &Element, tag: Tag) -> Concepts {
+    let mut bits = match tag {
+        Tag::Nav => Concepts::NAV,
+        Tag::Footer => Concepts::FOOTER,
+        Tag::Header => Concepts::HEADER,
+        Tag::Aside => Concepts::ASIDE,
+        Tag::Figcaption | Tag::Caption => Concepts::CAPTION,
+        Tag::Form => Concepts::LOGIN,
+        _ => 0,
+    };
+    if let Some(name) = Some(el.name()) {
+        if name == "dialog" && el.attr("open").is_none() {
+            bits |= Concepts::HIDDEN;
+        }
+    }
+    let mut role_hidden = false;
+    for (k, v) in el.attrs() {
+        match k {
+            "hidden" => role_hidden = true,
+            "aria-hidden" if v.trim().eq_ignore_ascii_case("true") => role_hidden = true,
+            "style" => {
+                let s = v.to_ascii_lowercase();
+                let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+                if s.contains("display:none") || s.contains("visibility:hidden") {
+                    role_hidden = true;
+                }
+            }
+            "role" => bits |= role_concepts(v),
+            "itemprop" => {
+                let v = v.to_ascii_lowercase();
+                if v.contains("articlebody") || v == "text" || v.contains("reviewbody") {
+                    bits |= Concepts::CONTENT;
+                } else if v == "author" || v == "creator" {
+                    bits |= Concepts::BYLINE;
+                } else if v == "headline" || v == "name" && tag.is_heading() {
+                    bits |= Concepts::TITLE;
+                } else if v == "comment" {
+                    bits |= Concepts::COMMENT;
+                }
+            }
+            "itemtype" => {
+                let v = v.to_ascii_lowercase();
+                if v.ends_with("/comment") || v.ends_with("/usercomments") {
+                    bits |= Concepts::COMMENT | Concepts::COMMENT_STRONG;
+                } else if v.ends_with("/wpsidebar") {
+                    bits |= Concepts::SIDEBAR;
+                } else if v.ends_with("/wpfooter") {
+                    bits |= Concepts::FOOTER;
+                } else if v.ends_with("/wpheader") {
+                    bits |= Concepts::HEADER;
+                } else if v.ends_with("/sitenavigationelement") {
+                    bits |= Concepts::NAV;
+                }
+            }
+            "class" | "id" | "data-component" | "data-module" | "data-testid" | "aria-label"
+            | "data-block" | "data-type" => {
+                bits |= name_concepts(v);
+            }
+            _ => {}
+        }
+    }
+    if role_hidden {
+        bits |= Concepts::HIDDEN;
+    }
+    Concepts(bits)
+}
+
+fn role_concepts(v: &str) -> u32 {
+    let v = v.trim().to_ascii_lowercase();
+    match v.as_str() {
+        "navigation" | "menu" | "menubar" => Concepts::NAV,
+        "contentinfo" => Concepts::FOOTER,
+        "banner" => Concepts::HEADER,
+        "complementary" => Concepts::ASIDE,
+        "dialog" | "alertdialog" => Concepts::DIALOG,
+        "search" => Concepts::LOGIN,
+        "main" | "article" => Concepts::CONTENT_WEAK,
+        _ => 0,
+    }
+}
+
+/// Words that flag a concept when they appear anywhere inside a class or id.
+const SUBSTRINGS: &[(&str, u32)] = &[
+    ("related", Concepts::RELATED),
+    ("relacionad", Concepts::RELATED),
+    ("correlat", Concepts::RELATED),
+    ("recommend", Concepts::RELATED),
+    ("more-from", Concepts::RELATED),
+    ("morefrom", Concepts::RELATED),
+    ("more-stories", Concepts::RELATED),
+    ("morestories", Concepts::RELATED),
+    ("read-next", Concepts::RELATED),
+    ("readnext", Concepts::RELATED),
+    ("read-more", Concepts::RELATED),
+    ("readmore", Concepts::RELATED),
+    ("up-next", Concepts::RELATED),
+    ("also-like", Concepts::RELATED),
+    ("you-may-like", Concepts::RELATED),
+    ("youmaylike", Concepts::RELATED),
+    ("popular", Concepts::RELATED),
+    ("trending", Concepts::RELATED),
+    ("most-read", Concepts::RELATED),
+    ("mostread", Concepts::RELATED),
+    ("outbrain", Concepts::AD | Concepts::RELATED),
+    ("taboola", Concepts::AD | Concepts::RELATED),
+    ("zergnet", Concepts::AD | Concepts::RELATED),
+    ("revcontent", Concepts::AD),
+    ("mgid", Concepts::AD),
+    ("recirc", Concepts::RELATED),
+    ("yarpp", Concepts::RELATED),
+    ("comment", Concepts::COMMENT),
+    ("disqus", Concepts::COMMENT | Concepts::COMMENT_STRONG),
+    ("discussion", Concepts::COMMENT),
+    ("respond", Concepts::COMMENT),
+    ("replies", Concepts::COMMENT),
+    ("wpdiscuz", Concepts::COMMENT | Concepts::COMMENT_STRONG),
+    ("share", Concepts::SHARE),
+    ("sharing", Concepts::SHARE),
+    ("social", Concepts::SHARE),
+    ("sociable", Concepts::SHARE),
+    ("addtoany", Concepts::SHARE),
+    ("addthis", Concepts::SHARE),
+    ("follow-us", Concepts::SHARE),
+    ("cookie", Concepts::CONSENT),
+    ("consent", Concepts::CONSENT),
+    ("gdpr", Concepts::CONSENT),
+    ("newsletter", Concepts::NEWSLETTER),
+    ("subscri", Concepts::NEWSLETTER),
+    ("signup", Concepts::NEWSLETTER),
+    ("sign-up", Concepts::NEWSLETTER),
+    ("mailchimp", Concepts::NEWSLETTER),
+    ("mc4wp", Concepts::NEWSLETTER),
+    ("paywall", Concepts::PROMO),
+    ("promo", Concepts::PROMO),
+    ("sponsor", Concepts::AD),
+    ("advert", Concepts::AD),
+    ("adslot", Concepts::AD),
+    ("ad-slot", Concepts::AD),
+    ("adunit", Concepts::AD),
+    ("ad-unit", Concepts::AD),
+    ("ad-container", Concepts::AD),
+    ("ad-wrapper", Concepts::AD),
+    ("banner", Concepts::PROMO),
+    ("breadcrumb", Concepts::BREADCRUMB),
+    ("navigation", Concepts::NAV),
+    ("navbar", Concepts::NAV),
+    ("sidebar", Concepts::SIDEBAR),
+    ("footer", Concepts::FOOTER),
+    ("masthead", Concepts::HEADER),
+    ("byline", Concepts::BYLINE),
+    ("author", Concepts::BYLINE),
+    ("dateline", Concepts::BYLINE),
+    ("pagination", Concepts::PAGINATION),
+    ("pager", Concepts::PAGINATION),
+    ("widget", Concepts::WIDGET),
+    ("modal", Concepts::DIALOG),
+    ("popup", Concepts::DIALOG),
+    ("overlay", Concepts::DIALOG),
+    ("caption", Concepts::CAPTION),
+    ("skip-link", Concepts::SKIP),
+    ("skiplink", Concepts::SKIP),
+    ("skip-to", Concepts::SKIP),
+    ("screen-reader", Concepts::SKIP),
+    ("visually-hidden", Concepts::HIDDEN),
+    ("visuallyhidden", Concepts::HIDDEN),
+    ("sr-only", Concepts::HIDDEN),
+    ("teaser", Concepts::TEASER),
+    ("toolbar", Concepts::SHARE),
+    ("tag-list", Concepts::TAGS),
+    ("taglist", Concepts::TAGS),
+    ("post-tags", Concepts::TAGS),
+    ("article-tags", Concepts::TAGS),
+    ("tagcloud", Concepts::TAGS),
+    ("tag-cloud", Concepts::TAGS),
+    ("hashtag", Concepts::TAGS),
+    ("keywords", Concepts::TAGS),
+    ("table-of-contents", Concepts::TOC),
+    ("articlebody", Concepts::CONTENT),
+    ("article-body", Concepts::CONTENT),
+    ("article__body", Concepts::CONTENT),
+    ("article-content", Concepts::CONTENT),
+    ("article__content", Concepts::CONTENT),
+    ("articlecontent", Concepts::CONTENT),
+    ("article-text", Concepts::CONTENT),
+    ("articletext", Concepts::CONTENT),
+    ("entry-content", Concepts::CONTENT),
+    ("entry-body", Concepts::CONTENT),
+    ("post-content", Concepts::CONTENT),
+    ("postcontent", Concepts::CONTENT),
+    ("post-body", Concepts::CONTENT),
+    ("postbody", Concepts::CONTENT),
+    ("post-text", Concepts::CONTENT),
+    ("story-body", Concepts::CONTENT),
+    ("storybody", Concepts::CONTENT),
+    ("story-content", Concepts::CONTENT),
+    ("storycontent", Concepts::CONTENT),
+    ("body-text", Concepts::CONTENT),
+    ("bodytext", Concepts::CONTENT),
+    ("main-content", Concepts::CONTENT_WEAK),
+    ("maincontent", Concepts::CONTENT_WEAK),
+    ("page-content", Concepts::CONTENT_WEAK),
+    ("rich-text", Concepts::CONTENT_WEAK),
+    ("richtext", Concepts::CONTENT_WEAK),
+    ("prose", Concepts::CONTENT_WEAK),
+    ("headline", Concepts::TITLE),
+    ("entry-title", Concepts::TITLE),
+    ("post-title", Concepts::TITLE),
+    ("article-title", Concepts::TITLE),
+    ("login", Concepts::LOGIN),
+    ("log-in", Concepts::LOGIN),
+    ("signin", Concepts::LOGIN),
+    ("sign-in", Concepts::LOGIN),
+];
+
+/// Words that flag a concept only as a whole token of a class or id.
+const TOKENS: &[(&str, u32)] = &[
+    ("nav", Concepts::NAV),
+    ("menu", Concepts::NAV),
+    ("menus", Concepts::NAV),
+    ("topnav", Concepts::NAV),
+    ("subnav", Concepts::NAV),
+    ("ad", Concepts::AD),
+    ("ads", Concepts::AD),
+    ("adv", Concepts::AD),
+    ("advertisement", Concepts::AD),
+    ("dfp", Concepts::AD),
+    ("gpt", Concepts::AD),
+    ("tags", Concepts::TAGS),
+    ("tag", Concepts::TAGS),
+    ("topics", Concepts::TAGS),
+    ("categories", Concepts::TAGS),
+    ("meta", Concepts::META),
+    ("bio", Concepts::BIO),
+    ("hidden", Concepts::HIDDEN),
+    ("hide", Concepts::HIDDEN),
+    ("d-none", Concepts::HIDDEN),
+    ("noprint", Concepts::SKIP),
+    ("print", Concepts::SKIP),
+    ("header", Concepts::HEADER),
+    ("aside", Concepts::ASIDE),
+    ("rail", Concepts::SIDEBAR),
+    ("toc", Concepts::TOC),
+    ("content", Concepts::CONTENT_WEAK),
+    ("main", Concepts::CONTENT_WEAK),
+    ("article", Concepts::CONTENT_WEAK),
+    ("post", Concepts::CONTENT_WEAK),
+    ("entry", Concepts::CONTENT_WEAK),
+    ("story", Concepts::CONTENT_WEAK),
+    ("text", Concepts::CONTENT_WEAK),
+    ("body", Concepts::CONTENT_WEAK),
+    ("hentry", Concepts::CONTENT_WEAK),
+    ("h-entry", Concepts::CONTENT_WEAK),
+    ("e-content", Concepts::CONTENT),
+    ("fulltext", Concepts::CONTENT),
+    ("title", Concepts::TITLE),
+    ("about-author", Concepts::BIO),
+    ("author-bio", Concepts::BIO),
+    ("authorbio", Concepts::BIO),
+    ("author-box", Concepts::BIO),
+    ("wp-caption-text", Concepts::CAPTION),
+];
+
+fn name_concepts(v: &str) -> u32 {
+    let mut bits = 0;
+    let lower = v.to_ascii_lowercase();
+    for (pat, b) in SUBSTRINGS {
+        if lower.contains(pat) {
+            bits |= b;
+        }
+    }
+    for tok in lower.split(|c: char| c.is_ascii_whitespace()) {
+        if tok.is_empty() {
+            continue;
+        }
+        // Whole token, then its parts split on - and _ (BEM and utility names).
+        for (pat, b) in TOKENS {
+            if tok == *pat {
+                bits |= b;
+            }
+        }
+        if tok.contains(['-', '_']) {
+            for part in tok.split(['-', '_']) {
+                for (pat, b) in TOKENS {
+                    // Parts flag only the structural concepts, not the content hints,
+                    // so that "post-meta" does not read as content.
+                    if part == *pat && b & (Concepts::CONTENT_WEAK | Concepts::TITLE) == 0 {
+                        bits |= b;
+                    }
+                }
+            }
+        }
+    }
+    // "author-bio"-style boxes are bios, not bylines.
+    if bits & Concepts::BIO != 0 {
+        bits &= !Concepts::BYLINE;
+    }
+    bits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_map_to_concepts() {
+        assert!(name_concepts("related-posts") & Concepts::RELATED != 0);
+        assert!(name_concepts("jp-relatedposts") & Concepts::RELATED != 0);
+        assert!(name_concepts("site-nav") & Concepts::NAV != 0);
+        assert!(name_concepts("canvas") & Concepts::NAV == 0);
+        assert!(name_concepts("entry-content") & Concepts::CONTENT != 0);
+        assert!(name_concepts("ad") & Concepts::AD != 0);
+        assert!(name_concepts("header-ad") & Concepts::AD != 0);
+        assert!(name_concepts("shadow") & Concepts::AD == 0);
+    }
+}

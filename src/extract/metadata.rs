@@ -1,0 +1,762 @@
+//! Page metadata: title, authors, dates, site name, language, description, image and tags,
+//! from JSON-LD, OpenGraph and other `<meta>` tags, and the DOM, with provenance.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+use super::classify::Concepts;
+use super::dates;
+use super::dom::{collapse_ws, Dom, Tag};
+
+/// Everything the metadata pass found, before it is copied into the record.
+#[derive(Debug, Default)]
+pub struct Meta {
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub date: Option<String>,
+    pub modified: Option<String>,
+    pub site_name: Option<String>,
+    pub language: Option<String>,
+    pub description: Option<String>,
+    pub image: Option<String>,
+    pub tags: Vec<String>,
+    pub url: Option<String>,
+    pub provenance: BTreeMap<String, String>,
+    /// Every JSON-LD `@type` on the page, lowercased.
+    pub ld_types: Vec<String>,
+    /// The main entity's `articleBody`, when present.
+    pub article_body: Option<String>,
+    /// og:type, lowercased.
+    pub og_type: Option<String>,
+}
+
+/// The JSON-LD node that describes the page itself (an Article, a Product...).
+struct LdMain<'v> {
+    node: &'v Value,
+}
+
+const ARTICLE_TYPES: &[&str] = &[
+    "article",
+    "newsarticle",
+    "blogposting",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "techarticle",
+    "scholarlyarticle",
+    "report",
+    "liveblogposting",
+    "socialmediaposting",
+    "discussionforumposting",
+    "posting",
+    "medicalwebpage",
+    "howto",
+    "recipe",
+    "review",
+    "qapage",
+    "product",
+    "webpage",
+    "itempage",
+    "aboutpage",
+    "faqpage",
+    "collectionpage",
+];
+
+fn type_names(v: &Value) -> Vec<String> {
+    match v.get("@type") {
+        Some(Value::String(s)) => vec![s.to_ascii_lowercase()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(|s| s.to_ascii_lowercase()))
+            .collect(),
+        _ => vec![],
+    }
+}
+
+/// Flattens JSON-LD documents into their typed nodes (top level, arrays and `@graph`).
+fn ld_nodes(docs: &[Value]) -> Vec<&Value> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(&Value, u32)> = docs.iter().map(|d| (d, 0)).collect();
+    while let Some((v, depth)) = stack.pop() {
+        if depth > 3 {
+            continue;
+        }
+        match v {
+            Value::Array(a) => stack.extend(a.iter().rev().map(|x| (x, depth + 1))),
+            Value::Object(o) => {
+                if o.contains_key("@type") {
+                    out.push(v);
+                }
+                if let Some(g) = o.get("@graph") {
+                    stack.push((g, depth + 1));
+                }
+                if let Some(me) = o.get("mainEntity") {
+                    if me.is_object() {
+                        stack.push((me, depth + 1));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn str_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => {
+            let s = collapse_ws(&html_unescape(s));
+            (!s.is_empty()).then_some(s)
+        }
+        Value::Array(a) => a.iter().find_map(|x| str_of(Some(x))),
+        Value::Object(o) => str_of(o.get("name")).or_else(|| str_of(o.get("@value"))),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn url_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::Array(a) => a.iter().find_map(|x| url_of(Some(x))),
+        Value::Object(o) => url_of(o.get("url")).or_else(|| url_of(o.get("contentUrl"))),
+        _ => None,
+    }
+}
+
+/// Minimal entity decoding for JSON-LD strings that embed HTML escapes.
+pub fn html_unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[..rest.len().min(12)].find(';');
+        let Some(end) = end else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let ent = &rest[1..end];
+        let rep = match ent {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some(' '),
+            "rsquo" => Some('’'),
+            "lsquo" => Some('‘'),
+            "rdquo" => Some('”'),
+            "ldquo" => Some('“'),
+            "mdash" => Some('—'),
+            "ndash" => Some('–'),
+            "hellip" => Some('…'),
+            _ => {
+                if let Some(num) = ent.strip_prefix('#') {
+                    let code = if let Some(h) = num.strip_prefix(['x', 'X']) {
+                        u32::from_str_radix(h, 16).ok()
+                    } else {
+                        num.parse().ok()
+                    };
+                    code.and_then(char::from_u32)
+                } else {
+                    None
+                }
+            }
+        };
+        match rep {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn person_names(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Array(a) => a.iter().for_each(|x| person_names(x, out)),
+        Value::Object(o) => {
+            let ty = type_names(v);
+            if ty.iter().any(|t| t == "organization" || t == "newsmediaorganization") {
+                return;
+            }
+            if let Some(n) = str_of(o.get("name")) {
+                out.push(n);
+            } else if let (Some(g), Some(f)) = (str_of(o.get("givenName")), str_of(o.get("familyName"))) {
+                out.push(format!("{g} {f}"));
+            }
+        }
+        Value::String(s) => {
+            let s = collapse_ws(s);
+            if !s.is_empty() && !s.starts_with("http") {
+                out.push(s);
+            }
+        }
+        _ => {}
+    }
+}
+
+impl Meta {
+    fn meta(dom: &Dom, keys: &[&str]) -> Option<(String, String)> {
+        for k in keys {
+            if let Some((_, v)) = dom.metas.iter().find(|(name, v)| name == k && !v.is_empty()) {
+                return Some((k.to_string(), v.clone()));
+            }
+        }
+        None
+    }
+
+    fn set(&mut self, field: &str, source: &str) {
+        self.provenance.insert(field.to_string(), source.to_string());
+    }
+}
+
+/// Reads all metadata from the flattened page; `url` is the page URL when known.
+pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
+    let mut m = Meta::default();
+    let docs: Vec<Value> = dom
+        .json_ld
+        .iter()
+        .filter_map(|s| parse_json_lenient(s))
+        .collect();
+    let nodes = ld_nodes(&docs);
+    for n in &nodes {
+        m.ld_types.extend(type_names(n));
+    }
+    m.og_type = Meta::meta(dom, &["og:type"]).map(|(_, v)| v.to_ascii_lowercase());
+
+    // The main entity: the first Article-family node, else the first page-describing node.
+    let main = nodes
+        .iter()
+        .find(|n| {
+            type_names(n).iter().any(|t| ARTICLE_TYPES[..16].contains(&t.as_str()))
+                && (n.get("headline").is_some() || n.get("articleBody").is_some() || n.get("author").is_some())
+        })
+        .or_else(|| {
+            nodes
+                .iter()
+                .find(|n| type_names(n).iter().any(|t| ARTICLE_TYPES.contains(&t.as_str())))
+        })
+        .map(|n| LdMain { node: n });
+
+    // Title.
+    let og_title = Meta::meta(dom, &["og:title", "twitter:title", "dc.title", "citation_title", "parsely-title", "sailthru.title"]);
+    let ld_title = main
+        .as_ref()
+        .and_then(|l| str_of(l.node.get("headline")).or_else(|| str_of(l.node.get("name"))));
+    let h1 = first_heading(dom);
+    let site = Meta::meta(dom, &["og:site_name", "application-name", "twitter:site"])
+        .map(|(_, v)| v.trim_start_matches('@').to_string())
+        .or_else(|| {
+            nodes
+                .iter()
+                .find(|n| type_names(n).iter().any(|t| t == "website" || t == "organization" || t == "newsmediaorganization"))
+                .and_then(|n| str_of(n.get("name")))
+        })
+        .or_else(|| {
+            main.as_ref()
+                .and_then(|l| l.node.get("publisher"))
+                .and_then(|p| str_of(p.get("name")))
+        });
+    if let Some(s) = &site {
+        m.site_name = Some(s.clone());
+        m.set("site_name", "meta");
+    }
+    let title_tag = dom.title.as_deref().map(|t| strip_site(t, site.as_deref()));
+    let (title, tsrc) = choose_title(
+        og_title.as_ref().map(|(k, v)| (strip_site(v, site.as_deref()), k.as_str())),
+        ld_title.map(|t| strip_site(&t, site.as_deref())),
+        h1.clone(),
+        title_tag,
+    );
+    if let Some(t) = title {
+        m.title = Some(t);
+        m.set("title", &tsrc);
+    }
+
+    // Authors.
+    if let Some(a) = main.as_ref().and_then(|l| l.node.get("author").or_else(|| l.node.get("creator"))) {
+        let mut names = Vec::new();
+        person_names(a, &mut names);
+        let names = clean_authors(names);
+        if !names.is_empty() {
+            m.authors = names;
+            m.set("authors", "json-ld");
+        }
+    }
+    if m.authors.is_empty() {
+        if let Some((k, v)) = Meta::meta(dom, &["author", "article:author", "dc.creator", "parsely-author", "citation_author", "sailthru.author", "byl", "dcterms.creator"]) {
+            if !v.starts_with("http") && !v.contains("facebook.com") {
+                let names = clean_authors(vec![v]);
+                if !names.is_empty() {
+                    m.authors = names;
+                    m.set("authors", &format!("meta:{k}"));
+                }
+            }
+        }
+    }
+    if m.authors.is_empty() {
+        let names = clean_authors(dom_authors(dom));
+        if !names.is_empty() {
+            m.authors = names;
+            m.set("authors", "byline");
+        }
+    }
+
+    // Dates.
+    let ld_pub = main.as_ref().and_then(|l| str_of(l.node.get("datePublished")).or_else(|| str_of(l.node.get("dateCreated"))));
+    let ld_mod = main.as_ref().and_then(|l| str_of(l.node.get("dateModified")));
+    if let Some(d) = ld_pub.as_deref().and_then(dates::parse_iso) {
+        m.date = Some(d);
+        m.set("date", "json-ld");
+    } else if let Some((k, d)) = Meta::meta(
+        dom,
+        &[
+            "article:published_time",
+            "og:published_time",
+            "datepublished",
+            "publishdate",
+            "publish-date",
+            "pubdate",
+            "date",
+            "dc.date",
+            "dc.date.issued",
+            "dcterms.created",
+            "dcterms.date",
+            "citation_publication_date",
+            "citation_date",
+            "parsely-pub-date",
+            "sailthru.date",
+            "article.published",
+            "published-date",
+            "release_date",
+            "created",
+        ],
+    )
+    .and_then(|(k, v)| dates::parse_iso(&v).map(|d| (k, d)))
+    {
+        m.date = Some(d);
+        m.set("date", &format!("meta:{k}"));
+    } else if let Some(d) = dom_date(dom) {
+        m.date = Some(d.0);
+        m.set("date", d.1);
+    } else if let Some(d) = url.and_then(dates::from_url) {
+        m.date = Some(d);
+        m.set("date", "url");
+    }
+    if let Some(d) = ld_mod.as_deref().and_then(dates::parse_iso) {
+        m.modified = Some(d);
+        m.set("modified", "json-ld");
+    } else if let Some((k, d)) = Meta::meta(dom, &["article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified"])
+        .and_then(|(k, v)| dates::parse_iso(&v).map(|d| (k, d)))
+    {
+        m.modified = Some(d);
+        m.set("modified", &format!("meta:{k}"));
+    }
+    if let (Some(p), Some(md)) = (&m.date, &m.modified) {
+        if md[..10] < p[..10] {
+            // A modification before publication is a mislabelled pair.
+            m.modified = None;
+            m.provenance.remove("modified");
+        }
+    }
+
+    // Language.
+    if let Some(l) = dom.lang.as_deref().and_then(normalize_lang) {
+        m.language = Some(l);
+        m.set("language", "html-lang");
+    } else if let Some(l) = Meta::meta(dom, &["og:locale", "content-language", "language", "dc.language"])
+        .and_then(|(_, v)| normalize_lang(&v))
+    {
+        m.language = Some(l);
+        m.set("language", "meta");
+    } else if let Some(l) = main.as_ref().and_then(|l| str_of(l.node.get("inLanguage"))).and_then(|v| normalize_lang(&v)) {
+        m.language = Some(l);
+        m.set("language", "json-ld");
+    }
+
+    // Description, image, tags.
+    if let Some((k, d)) = Meta::meta(dom, &["og:description", "description", "twitter:description", "dc.description"]) {
+        m.description = Some(d);
+        m.set("description", &format!("meta:{k}"));
+    } else if let Some(d) = main.as_ref().and_then(|l| str_of(l.node.get("description"))) {
+        m.description = Some(d);
+        m.set("description", "json-ld");
+    }
+    if let Some((k, i)) = Meta::meta(dom, &["og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"]) {
+        m.image = Some(i);
+        m.set("image", &format!("meta:{k}"));
+    } else if let Some(i) = main.as_ref().and_then(|l| url_of(l.node.get("image"))) {
+        m.image = Some(i);
+        m.set("image", "json-ld");
+    }
+    let mut tags: Vec<String> = dom
+        .metas
+        .iter()
+        .filter(|(k, _)| k == "article:tag")
+        .map(|(_, v)| v.clone())
+        .collect();
+    if tags.is_empty() {
+        if let Some((_, kw)) = Meta::meta(dom, &["keywords", "news_keywords"]) {
+            tags = kw.split([',', ';']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        } else if let Some(kw) = main.as_ref().and_then(|l| l.node.get("keywords")) {
+            match kw {
+                Value::String(s) => tags = s.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+                Value::Array(a) => tags = a.iter().filter_map(|x| str_of(Some(x))).collect(),
+                _ => {}
+            }
+        }
+    }
+    tags.dedup();
+    tags.truncate(50);
+    m.tags = tags;
+
+    if let Some(ab) = main.as_ref().and_then(|l| str_of(l.node.get("articleBody"))) {
+        m.article_body = Some(ab);
+    }
+
+    // URL: canonical, then og:url, then the given URL.
+    let base = url.and_then(|u| url::Url::parse(u).ok());
+    let canon = dom
+        .canonical
+        .clone()
+        .or_else(|| Meta::meta(dom, &["og:url"]).map(|(_, v)| v));
+    if let Some(c) = canon {
+        let resolved = match &base {
+            Some(b) => b.join(&c).ok().map(|u| u.to_string()),
+            None => url::Url::parse(&c).ok().map(|u| u.to_string()),
+        };
+        if let Some(r) = resolved.filter(|r| r.starts_with("http")) {
+            m.url = Some(r);
+            m.set("url", "canonical");
+        }
+    }
+    if m.url.is_none() {
+        if let Some(u) = url {
+            m.url = Some(u.to_string());
+            m.set("url", "input");
+        }
+    }
+    if let (Some(img), Some(b)) = (&m.image, &base) {
+        if let Ok(abs) = b.join(img) {
+            m.image = Some(abs.to_string());
+        }
+    }
+    m
+}
+
+/// Parses JSON-LD that may carry trailing commas, comments or control characters.
+fn parse_json_lenient(s: &str) -> Option<Value> {
+    let t = s.trim();
+    let t = t.strip_prefix("<!--").unwrap_or(t);
+    let t = t.strip_suffix("-->").unwrap_or(t).trim();
+    let t = t.strip_prefix("//<![CDATA[").unwrap_or(t);
+    let t = t.strip_suffix("//]]>").unwrap_or(t).trim();
+    if let Ok(v) = serde_json::from_str(t) {
+        return Some(v);
+    }
+    // Raw newlines and tabs inside strings are the most common breakage.
+    let cleaned: String = t.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    serde_json::from_str(&cleaned).ok()
+}
+
+fn normalize_lang(s: &str) -> Option<String> {
+    let s = s.trim().replace('_', "-");
+    let first = s.split([',', ';', ' ']).next()?.trim();
+    let mut parts = first.split('-');
+    let lang = parts.next()?.to_ascii_lowercase();
+    if !(2..=3).contains(&lang.len()) || !lang.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    match parts.next() {
+        Some(r) if r.len() == 2 && r.chars().all(|c| c.is_ascii_alphabetic()) => {
+            Some(format!("{lang}-{}", r.to_ascii_uppercase()))
+        }
+        Some(r) if r.len() == 4 && r.chars().all(|c| c.is_ascii_alphabetic()) => {
+            let mut script = r.to_ascii_lowercase();
+            script[..1].make_ascii_uppercase();
+            Some(format!("{lang}-{script}"))
+        }
+        _ => Some(lang),
+    }
+}
+
+fn words_lower(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect()
+}
+
+/// Token Jaccard similarity of two titles.
+pub fn similarity(a: &str, b: &str) -> f32 {
+    let wa: std::collections::HashSet<String> = words_lower(a).into_iter().collect();
+    let wb: std::collections::HashSet<String> = words_lower(b).into_iter().collect();
+    if wa.is_empty() || wb.is_empty() {
+        return 0.0;
+    }
+    let inter = wa.intersection(&wb).count() as f32;
+    inter / (wa.len() + wb.len()) as f32 * 2.0
+}
+
+/// Removes a site-name prefix or suffix ("Title | Site", "Site - Title").
+fn strip_site(t: &str, site: Option<&str>) -> String {
+    const SEPS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " « ", " / ", " ~ "];
+    let t = t.trim();
+    for sep in SEPS {
+        if let Some(i) = t.rfind(sep) {
+            let (head, tail) = (&t[..i], &t[i + sep.len()..]);
+            let tail_is_site = site.map(|s| similarity(tail, s) > 0.6).unwrap_or(false)
+                || (tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 4 && site.is_none() && tail.contains('.'));
+            if tail_is_site && !head.trim().is_empty() {
+                return strip_site(head, site);
+            }
+        }
+        if let Some(i) = t.find(sep) {
+            let (head, tail) = (&t[..i], &t[i + sep.len()..]);
+            if site.map(|s| similarity(head, s) > 0.6).unwrap_or(false) && !tail.trim().is_empty() {
+                return tail.trim().to_string();
+            }
+        }
+    }
+    t.to_string()
+}
+
+fn choose_title(
+    og: Option<(String, &str)>,
+    ld: Option<String>,
+    h1: Option<String>,
+    tag: Option<String>,
+) -> (Option<String>, String) {
+    // A title two sources agree on wins; the h1 breaks ties because it is what readers see.
+    let mut cands: Vec<(String, String)> = Vec::new();
+    if let Some(h) = h1.clone() {
+        cands.push((h, "h1".into()));
+    }
+    if let Some((t, k)) = og {
+        cands.push((t, format!("meta:{k}")));
+    }
+    if let Some(t) = ld {
+        cands.push((t, "json-ld".into()));
+    }
+    if let Some(t) = tag {
+        cands.push((t, "title".into()));
+    }
+    cands.retain(|(t, _)| !t.trim().is_empty() && t.chars().count() <= 400);
+    if cands.is_empty() {
+        return (None, String::new());
+    }
+    let mut best = 0;
+    let mut best_score = -1.0f32;
+    for (i, (t, _)) in cands.iter().enumerate() {
+        let agree: f32 = cands
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, (o, _))| similarity(t, o))
+            .filter(|s| *s >= 0.6)
+            .sum();
+        // Prefer the h1 on agreement; a lone h1 that nobody agrees with may be a logo.
+        let bonus = if i == 0 && h1.is_some() && agree > 0.0 { 0.5 } else { 0.0 };
+        let score = agree + bonus - i as f32 * 0.01;
+        if score > best_score {
+            best_score = score;
+            best = i;
+        }
+    }
+    if best_score < 0.5 && h1.is_some() && cands.len() > 1 {
+        // Nobody agrees with the h1: trust the metadata over it.
+        best = 1;
+    }
+    let (t, s) = cands.swap_remove(best);
+    (Some(t), s)
+}
+
+/// The text of the first `<h1>` in the body that is not inside navigation.
+fn first_heading(dom: &Dom) -> Option<String> {
+    let mut h1s = Vec::new();
+    for (i, n) in dom.nodes.iter().enumerate() {
+        if n.tag == Tag::H(1) {
+            let t = dom.text_of(i);
+            if !t.is_empty() && t.chars().count() < 300 {
+                h1s.push(t.to_string());
+            }
+        }
+    }
+    h1s.into_iter().next()
+}
+
+fn clean_authors(names: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        for part in split_authors(&n) {
+            let p = clean_author(&part);
+            if let Some(p) = p {
+                if !out.iter().any(|o| o.eq_ignore_ascii_case(&p)) {
+                    out.push(p);
+                }
+            }
+        }
+    }
+    out.truncate(10);
+    out
+}
+
+fn split_authors(s: &str) -> Vec<String> {
+    let s = s.replace(" and ", ", ").replace(" & ", ", ").replace(" und ", ", ").replace(" y ", ", ").replace(" et ", ", ");
+    s.split([',', ';', '|', '/'])
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+fn clean_author(s: &str) -> Option<String> {
+    let mut t = collapse_ws(s);
+    for p in ["by ", "By ", "BY ", "von ", "Von ", "par ", "Par ", "por ", "Por ", "Written by ", "Posted by ", "Author: ", "Autor: "] {
+        if let Some(r) = t.strip_prefix(p) {
+            t = r.trim().to_string();
+        }
+    }
+    let t = t.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')').to_string();
+    let lower = t.to_lowercase();
+    if t.is_empty() || t.chars().count() > 60 || t.contains('@') || t.starts_with("http") || t.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if ["admin", "staff", "editor", "redaktion", "anonymous", "guest", "unknown", "null"].contains(&lower.as_str()) {
+        return None;
+    }
+    if t.split_whitespace().count() > 6 {
+        return None;
+    }
+    Some(t)
+}
+
+/// Author names from byline markup: rel=author, itemprop=author, author/byline classes.
+fn dom_authors(dom: &Dom) -> Vec<String> {
+    for (i, n) in dom.nodes.iter().enumerate() {
+        if n.tag == Tag::Text || !n.concepts.any(Concepts::BYLINE) || n.concepts.any(Concepts::COMMENT | Concepts::BIO) {
+            continue;
+        }
+        if n.chars == 0 || n.chars > 120 {
+            continue;
+        }
+        // Inside a comment thread, the byline is a commenter's.
+        if in_ancestor(dom, i, Concepts::COMMENT | Concepts::RELATED | Concepts::FOOTER | Concepts::ASIDE) {
+            continue;
+        }
+        let t = dom.text_of(i);
+        let name = strip_byline_noise(t);
+        if !name.is_empty() {
+            return vec![name];
+        }
+    }
+    Vec::new()
+}
+
+fn in_ancestor(dom: &Dom, i: usize, bits: u32) -> bool {
+    let mut p = dom.nodes[i].parent;
+    let mut steps = 0;
+    while p != u32::MAX && steps < 40 {
+        if dom.nodes[p as usize].concepts.any(bits) {
+            return true;
+        }
+        p = dom.nodes[p as usize].parent;
+        steps += 1;
+    }
+    false
+}
+
+fn strip_byline_noise(t: &str) -> String {
+    let mut s = t.trim();
+    for p in ["By ", "by ", "BY ", "Von ", "Par ", "Por ", "Written by ", "Posted by "] {
+        if let Some(r) = s.strip_prefix(p) {
+            s = r;
+        }
+    }
+    // Cut at a date or separator that follows the name.
+    let cut = s
+        .find([ '|', '•', '·', '\n'])
+        .or_else(|| s.find(" on "))
+        .or_else(|| s.find(" - "))
+        .unwrap_or(s.len());
+    let name = s[..cut].trim();
+    if name.chars().any(|c| c.is_ascii_digit()) || name.split_whitespace().count() > 5 {
+        return String::new();
+    }
+    name.to_string()
+}
+
+/// A publication date from `<time>` elements or date-classed elements near the top.
+fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
+    for (i, n) in dom.nodes.iter().enumerate() {
+        if n.tag != Tag::Time {
+            continue;
+        }
+        if in_ancestor(dom, i, Concepts::COMMENT | Concepts::RELATED | Concepts::FOOTER | Concepts::ASIDE) {
+            continue;
+        }
+        if let Some(d) = dom.attr(i, "datetime").and_then(dates::parse_iso) {
+            return Some((d, "time"));
+        }
+        if let Some(d) = dates::parse_text(dom.text_of(i)) {
+            return Some((d, "time"));
+        }
+    }
+    for (i, n) in dom.nodes.iter().enumerate() {
+        if n.tag == Tag::Text || n.chars == 0 || n.chars > 80 {
+            continue;
+        }
+        if !n.concepts.any(Concepts::BYLINE | Concepts::META) && !has_date_class(dom, i) {
+            continue;
+        }
+        if in_ancestor(dom, i, Concepts::COMMENT | Concepts::RELATED | Concepts::FOOTER | Concepts::ASIDE) {
+            continue;
+        }
+        if let Some(d) = dates::parse_text(dom.text_of(i)) {
+            return Some((d, "byline"));
+        }
+    }
+    None
+}
+
+fn has_date_class(dom: &Dom, i: usize) -> bool {
+    let Some(el) = dom.element(i) else { return false };
+    let c = format!("{} {}", el.attr("class").unwrap_or(""), el.attr("id").unwrap_or("")).to_ascii_lowercase();
+    c.contains("date") || c.contains("time") || c.contains("publish") || c.contains("posted")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_site_suffix() {
+        assert_eq!(strip_site("Big news today | The Daily", Some("The Daily")), "Big news today");
+        assert_eq!(strip_site("The Daily - Big news today", Some("The Daily")), "Big news today");
+    }
+
+    #[test]
+    fn lang_tags() {
+        assert_eq!(normalize_lang("en_us").as_deref(), Some("en-US"));
+        assert_eq!(normalize_lang("zh-hant").as_deref(), Some("zh-Hant"));
+        assert_eq!(normalize_lang("x"), None);
+    }
+
+    #[test]
+    fn authors_are_cleaned() {
+        assert_eq!(clean_authors(vec!["By Jane Doe and John Roe".into()]), vec!["Jane Doe", "John Roe"]);
+    }
+}

@@ -1,0 +1,345 @@
+//! The extract stage: HTML (a string or bytes, plus an optional URL) to a [`Record`].
+//!
+//! The page is parsed once with html5ever, flattened once into an arena ([`dom`]), and every
+//! pass — chrome detection ([`chrome`], [`classify`]), content scoring ([`score`]), metadata
+//! ([`metadata`]), page typing ([`pagetype`]), side fields ([`side`]) and rendering
+//! ([`render`]) — reads those arrays.
+
+pub mod charset;
+pub mod chrome;
+pub mod classify;
+pub mod dates;
+pub mod dom;
+pub mod metadata;
+pub mod pagetype;
+pub mod render;
+pub mod score;
+pub mod side;
+
+use scraper::Html;
+
+use crate::error::{Error, Result};
+use crate::record::{PageType, Record};
+
+/// Settings for the extractor; build one with [`Extractor::builder`].
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Inputs larger than this many bytes are refused with a `too_large` error.
+    pub max_bytes: u64,
+    /// Pages with more nodes than this are cut off at that many (the rest is ignored).
+    pub max_nodes: usize,
+    /// Also render the article as Markdown into `Record::markdown`.
+    pub markdown: bool,
+    /// Turn every record that is not an article into a `not_article` error.
+    pub articles_only: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_bytes: 20 * 1024 * 1024,
+            max_nodes: 500_000,
+            markdown: false,
+            articles_only: false,
+        }
+    }
+}
+
+/// Builder for [`Extractor`].
+#[derive(Debug, Clone, Default)]
+pub struct ExtractorBuilder {
+    opts: Options,
+}
+
+impl ExtractorBuilder {
+    /// Refuses inputs over `n` bytes.
+    pub fn max_bytes(mut self, n: u64) -> Self {
+        self.opts.max_bytes = n;
+        self
+    }
+    /// Caps the number of DOM nodes examined.
+    pub fn max_nodes(mut self, n: usize) -> Self {
+        self.opts.max_nodes = n.max(1);
+        self
+    }
+    /// Renders Markdown as well as plain text.
+    pub fn markdown(mut self, yes: bool) -> Self {
+        self.opts.markdown = yes;
+        self
+    }
+    /// Makes non-article pages `not_article` errors.
+    pub fn articles_only(mut self, yes: bool) -> Self {
+        self.opts.articles_only = yes;
+        self
+    }
+    /// Finishes the extractor.
+    pub fn build(self) -> Extractor {
+        Extractor { opts: self.opts }
+    }
+}
+
+/// Turns HTML into records. Cheap to clone and safe to share across threads.
+#[derive(Debug, Clone, Default)]
+pub struct Extractor {
+    opts: Options,
+}
+
+impl Extractor {
+    /// An extractor with default settings.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts configuring an extractor.
+    pub fn builder() -> ExtractorBuilder {
+        ExtractorBuilder::default()
+    }
+
+    /// The settings in force.
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// Extracts a record from raw bytes, decoding them first (BOM, `http_charset`, `<meta>`,
+    /// detection). Never fails: problems become an error record. `source` is left empty.
+    pub fn extract_bytes(&self, bytes: &[u8], url: Option<&str>, http_charset: Option<&str>) -> Record {
+        match self.try_extract_bytes(bytes, url, http_charset) {
+            Ok(r) => r,
+            Err(e) => {
+                let mut r = Record::failed("", e.kind(), e.to_string());
+                r.url = url.map(str::to_string);
+                r
+            }
+        }
+    }
+
+    /// Like [`Extractor::extract_bytes`], but returns input problems as a typed error.
+    pub fn try_extract_bytes(&self, bytes: &[u8], url: Option<&str>, http_charset: Option<&str>) -> Result<Record> {
+        if bytes.len() as u64 > self.opts.max_bytes {
+            return Err(Error::TooLarge {
+                size: bytes.len() as u64,
+                limit: self.opts.max_bytes,
+            });
+        }
+        check_not_binary(bytes)?;
+        let (text, enc) = charset::decode(bytes, http_charset);
+        let mut r = self.try_extract(&text, url)?;
+        r.charset = Some(enc.to_string());
+        Ok(r)
+    }
+
+    /// Extracts a record from an HTML string. Never fails: problems become an error record.
+    pub fn extract(&self, html: &str, url: Option<&str>) -> Record {
+        match self.try_extract(html, url) {
+            Ok(r) => r,
+            Err(e) => {
+                let mut r = Record::failed("", e.kind(), e.to_string());
+                r.url = url.map(str::to_string);
+                r
+            }
+        }
+    }
+
+    /// Like [`Extractor::extract`], but returns input problems as a typed error.
+    pub fn try_extract(&self, html: &str, url: Option<&str>) -> Result<Record> {
+        if html.len() as u64 > self.opts.max_bytes {
+            return Err(Error::TooLarge {
+                size: html.len() as u64,
+                limit: self.opts.max_bytes,
+            });
+        }
+        if html.trim().is_empty() {
+            return Err(Error::Empty);
+        }
+        let doc = Html::parse_document(html);
+        let dom = dom::Dom::build(&doc, self.opts.max_nodes);
+        let mut rec = self.from_dom(&dom, url);
+        if self.opts.articles_only && rec.page_type != Some(PageType::Article) {
+            let pt = rec.page_type.map(|p| p.as_str()).unwrap_or("other");
+            rec.error = Some(crate::record::RecordError {
+                kind: "not_article".into(),
+                message: format!("page type is {pt}, not article"),
+            });
+        }
+        Ok(rec)
+    }
+
+    fn from_dom(&self, dom: &dom::Dom, url: Option<&str>) -> Record {
+        // Relative links resolve against <base href> (itself resolved against the page URL).
+        let page_url = url.and_then(|u| url::Url::parse(u).ok());
+        let base = match (&dom.base, &page_url) {
+            (Some(b), Some(p)) => p.join(b).ok().or_else(|| page_url.clone()),
+            (Some(b), None) => url::Url::parse(b).ok(),
+            (None, p) => p.clone(),
+        };
+        let meta = metadata::extract(dom, url);
+        let page_type = pagetype::classify(dom, &meta, meta.url.as_deref().or(url));
+        let sel = score::select(dom, &meta, page_type);
+        let keep = sel.keep_mask();
+        let text = render::text(dom, &sel.roots, &keep);
+        let markdown = self
+            .opts
+            .markdown
+            .then(|| render::markdown(dom, &sel.roots, &keep, base.as_ref()));
+        let comments = side::comments(dom, &sel.comment_sections);
+        let related = side::related(dom, &sel.related_sections, base.as_ref());
+        let mut provenance = meta.provenance;
+        let language = meta.language.or_else(|| {
+            let l = detect_language(&text);
+            if l.is_some() {
+                provenance.insert("language".into(), "detected".into());
+            }
+            l
+        });
+        Record {
+            source: String::new(),
+            url: meta.url,
+            title: meta.title,
+            authors: meta.authors,
+            date: meta.date,
+            modified: meta.modified,
+            site_name: meta.site_name,
+            language,
+            description: meta.description,
+            image: meta.image,
+            tags: meta.tags,
+            page_type: Some(page_type),
+            text,
+            markdown,
+            comments,
+            related,
+            charset: None,
+            provenance,
+            error: None,
+        }
+    }
+}
+
+/// Refuses bytes that are clearly not a text document (images, PDFs, archives, binaries).
+fn check_not_binary(bytes: &[u8]) -> Result<()> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::Empty);
+    }
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG", "PNG image"),
+        (b"GIF8", "GIF image"),
+        (b"\xFF\xD8\xFF", "JPEG image"),
+        (b"%PDF", "PDF document"),
+        (b"PK\x03\x04", "ZIP archive"),
+        (b"\x1F\x8B", "gzip data"),
+        (b"RIFF", "RIFF media"),
+        (b"\x7FELF", "ELF executable"),
+        (b"BZh", "bzip2 data"),
+        (b"\x28\xB5\x2F\xFD", "zstd data"),
+        (b"OggS", "Ogg media"),
+        (b"\x00\x00\x01\x00", "icon"),
+    ];
+    for (m, what) in MAGIC {
+        if bytes.starts_with(m) {
+            return Err(Error::NotHtml(what.to_string()));
+        }
+    }
+    // UTF-16 text legitimately has NULs; anything else with many is binary.
+    if charset::sniff(bytes, None).name().starts_with("UTF-16") {
+        return Ok(());
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let nuls = head.iter().filter(|&&b| b == 0).count();
+    let ctrl = head
+        .iter()
+        .filter(|&&b| b < 0x09 || (b > 0x0d && b < 0x20 && b != 0x1b))
+        .count();
+    if nuls > head.len() / 100 + 1 || ctrl > head.len() / 10 + 4 {
+        return Err(Error::NotHtml("binary data".into()));
+    }
+    Ok(())
+}
+
+/// Detects the language of `text` with whatlang, as a BCP 47 primary tag.
+pub fn detect_language(text: &str) -> Option<String> {
+    let sample: String = text.chars().take(4000).collect();
+    if sample.split_whitespace().count() < 5 && sample.chars().count() < 40 {
+        return None;
+    }
+    let info = whatlang::detect(&sample)?;
+    if !info.is_reliable() && info.confidence() < 0.5 {
+        return None;
+    }
+    Some(iso639_1(info.lang().code()).to_string())
+}
+
+/// ISO 639-3 (whatlang) to the shortest BCP 47 tag.
+fn iso639_1(code: &str) -> &str {
+    match code {
+        "eng" => "en",
+        "rus" => "ru",
+        "cmn" => "zh",
+        "spa" => "es",
+        "por" => "pt",
+        "ita" => "it",
+        "ben" => "bn",
+        "fra" => "fr",
+        "deu" => "de",
+        "ukr" => "uk",
+        "kat" => "ka",
+        "arb" => "ar",
+        "hin" => "hi",
+        "jpn" => "ja",
+        "heb" => "he",
+        "yid" => "yi",
+        "pol" => "pl",
+        "amh" => "am",
+        "jav" => "jv",
+        "kor" => "ko",
+        "nob" => "nb",
+        "dan" => "da",
+        "swe" => "sv",
+        "fin" => "fi",
+        "tur" => "tr",
+        "nld" => "nl",
+        "hun" => "hu",
+        "ces" => "cs",
+        "ell" => "el",
+        "bul" => "bg",
+        "bel" => "be",
+        "mar" => "mr",
+        "kan" => "kn",
+        "ron" => "ro",
+        "slv" => "sl",
+        "hrv" => "hr",
+        "srp" => "sr",
+        "mkd" => "mk",
+        "lit" => "lt",
+        "lav" => "lv",
+        "est" => "et",
+        "tam" => "ta",
+        "vie" => "vi",
+        "urd" => "ur",
+        "tha" => "th",
+        "guj" => "gu",
+        "uzb" => "uz",
+        "pan" => "pa",
+        "aze" => "az",
+        "ind" => "id",
+        "tel" => "te",
+        "pes" => "fa",
+        "mal" => "ml",
+        "ori" => "or",
+        "mya" => "my",
+        "nep" => "ne",
+        "sin" => "si",
+        "khm" => "km",
+        "tuk" => "tk",
+        "aka" => "ak",
+        "zul" => "zu",
+        "sna" => "sn",
+        "afr" => "af",
+        "lat" => "la",
+        "slk" => "sk",
+        "cat" => "ca",
+        "tgl" => "tl",
+        "hye" => "hy",
+        "epo" => "eo",
+        other => other,
+    }
+}

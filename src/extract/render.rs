@@ -1,0 +1,536 @@
+//! Rendering the kept nodes to plain text and to GitHub-flavoured Markdown.
+
+use super::dom::{Dom, Tag};
+
+/// Renders the subtrees at `roots` (in document order) to plain text: blocks separated by a
+/// blank line; list items, table rows and headings on their own lines.
+pub fn text(dom: &Dom, roots: &[usize], keep: &[bool]) -> String {
+    let mut w = TextWriter::default();
+    for &r in roots {
+        walk(dom, r, keep, &mut w);
+        w.para();
+    }
+    w.finish()
+}
+
+#[derive(Default)]
+struct TextWriter {
+    out: String,
+    /// Pending separator: 0 none, 1 space, 2 newline, 3 blank line.
+    pending: u8,
+}
+
+impl TextWriter {
+    fn push(&mut self, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        let s = if self.out.is_empty() || self.pending >= 2 || self.out.ends_with([' ', '\n']) {
+            s.trim_start()
+        } else {
+            s
+        };
+        if s.is_empty() {
+            return;
+        }
+        if !self.out.is_empty() {
+            match self.pending {
+                3 => {
+                    trim_end_spaces(&mut self.out);
+                    self.out.push_str("\n\n");
+                }
+                2 => {
+                    trim_end_spaces(&mut self.out);
+                    self.out.push('\n');
+                }
+                1 if !self.out.ends_with([' ', '\n']) => self.out.push(' '),
+                _ => {}
+            }
+        }
+        self.pending = 0;
+        self.out.push_str(s);
+    }
+    fn para(&mut self) {
+        self.pending = self.pending.max(3);
+    }
+    fn line(&mut self) {
+        self.pending = self.pending.max(2);
+    }
+    fn space(&mut self) {
+        self.pending = self.pending.max(1);
+    }
+    fn finish(mut self) -> String {
+        trim_end_spaces(&mut self.out);
+        self.out
+    }
+}
+
+fn trim_end_spaces(s: &mut String) {
+    while s.ends_with(' ') {
+        s.pop();
+    }
+}
+
+/// Iterative walk so that deep pages cannot overflow the stack.
+fn walk(dom: &Dom, root: usize, keep: &[bool], w: &mut TextWriter) {
+    // (node, entering?)
+    let mut stack: Vec<(usize, bool)> = vec![(root, true)];
+    while let Some((i, enter)) = stack.pop() {
+        let n = &dom.nodes[i];
+        if !enter {
+            close_block(n.tag, w);
+            continue;
+        }
+        if !keep[i] {
+            continue;
+        }
+        match n.tag {
+            Tag::Text => {
+                let t = &dom.text[n.text_start as usize..n.text_end as usize];
+                w.push(t);
+                if t.ends_with(' ') {
+                    w.space();
+                }
+                continue;
+            }
+            Tag::Br => {
+                w.line();
+                continue;
+            }
+            Tag::Hr => {
+                w.para();
+                continue;
+            }
+            Tag::Img => continue,
+            _ => {}
+        }
+        open_block(n.tag, w);
+        stack.push((i, false));
+        let kids: Vec<usize> = dom.children(i).collect();
+        for k in kids.into_iter().rev() {
+            stack.push((k, true));
+        }
+    }
+}
+
+fn open_block(tag: Tag, w: &mut TextWriter) {
+    match tag {
+        Tag::Li | Tag::Tr | Tag::Dt | Tag::Dd => w.line(),
+        Tag::Td | Tag::Th => w.push_cell_sep(),
+        t if t.is_block() => w.para(),
+        _ => {}
+    }
+}
+
+fn close_block(tag: Tag, w: &mut TextWriter) {
+    match tag {
+        Tag::Li | Tag::Tr | Tag::Dt | Tag::Dd => w.line(),
+        Tag::Td | Tag::Th | Tag::Table => {
+            if tag == Tag::Table {
+                w.para()
+            }
+        }
+        t if t.is_block() => w.para(),
+        _ => {}
+    }
+}
+
+impl TextWriter {
+    fn push_cell_sep(&mut self) {
+        if self.pending < 2 && !self.out.is_empty() && !self.out.ends_with('\n') {
+            self.out.push_str(" | ");
+            self.pending = 0;
+        }
+    }
+}
+
+/// Renders the subtrees at `roots` to Markdown; `base` resolves relative links and images.
+pub fn markdown(dom: &Dom, roots: &[usize], keep: &[bool], base: Option<&url::Url>) -> String {
+    let mut md = Md {
+        dom,
+        keep,
+        base,
+        out: String::new(),
+    };
+    for &r in roots {
+        let block = md.block(r, 0);
+        md.emit_block(&block);
+    }
+    let mut s = md.out;
+    while s.ends_with('\n') {
+        s.pop();
+    }
+    s
+}
+
+struct Md<'d, 'a> {
+    dom: &'d Dom<'a>,
+    keep: &'d [bool],
+    base: Option<&'d url::Url>,
+    out: String,
+}
+
+impl Md<'_, '_> {
+    fn emit_block(&mut self, b: &str) {
+        let b = b.trim_matches('\n');
+        if b.trim().is_empty() {
+            return;
+        }
+        if !self.out.is_empty() {
+            self.out.push_str("\n\n");
+        }
+        self.out.push_str(b);
+    }
+
+    fn resolve(&self, u: &str) -> String {
+        let u = u.trim();
+        match self.base {
+            Some(b) => b.join(u).map(|x| x.to_string()).unwrap_or_else(|_| u.to_string()),
+            None => u.to_string(),
+        }
+    }
+
+    /// Renders node `i` as Markdown block text (blocks joined by blank lines).
+    /// Recursion depth is bounded by `depth`; deeper content is flattened to inline text.
+    fn block(&self, i: usize, depth: usize) -> String {
+        let dom = self.dom;
+        if !self.keep[i] {
+            return String::new();
+        }
+        let n = &dom.nodes[i];
+        if depth > 60 {
+            return self.inline_all(i);
+        }
+        match n.tag {
+            Tag::H(l) => {
+                let t = self.inline_all(i);
+                if t.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} {}", "#".repeat(l as usize), t)
+                }
+            }
+            Tag::P | Tag::Summary | Tag::Figcaption | Tag::Caption | Tag::Dt | Tag::Address => self.inline_all(i),
+            Tag::Pre => {
+                let code = self.raw_text(i);
+                let lang = self.code_lang(i);
+                let fence = if code.contains("```") { "~~~" } else { "```" };
+                format!("{fence}{lang}\n{}\n{fence}", code.trim_end_matches('\n'))
+            }
+            Tag::Blockquote => {
+                let inner = self.blocks_of(i, depth);
+                inner
+                    .lines()
+                    .map(|l| if l.is_empty() { ">".to_string() } else { format!("> {l}") })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+            Tag::Ul | Tag::Ol => self.list(i, depth),
+            Tag::Table => self.table(i),
+            Tag::Hr => "---".to_string(),
+            Tag::Img | Tag::A | Tag::Inline | Tag::Code | Tag::Time | Tag::Text | Tag::Br => self.inline_all(i),
+            _ => self.blocks_of(i, depth),
+        }
+    }
+
+    /// Children of a container: runs of inline content become paragraphs.
+    fn blocks_of(&self, i: usize, depth: usize) -> String {
+        let dom = self.dom;
+        let mut parts: Vec<String> = Vec::new();
+        let mut inline = String::new();
+        for c in dom.children(i) {
+            if !self.keep[c] {
+                continue;
+            }
+            let t = dom.nodes[c].tag;
+            if t.is_block() && t != Tag::Br {
+                let s = inline.trim().to_string();
+                if !s.is_empty() {
+                    parts.push(s);
+                }
+                inline.clear();
+                let b = self.block(c, depth + 1);
+                if !b.trim().is_empty() {
+                    parts.push(b);
+                }
+            } else {
+                self.inline(c, &mut inline);
+            }
+        }
+        let s = inline.trim().to_string();
+        if !s.is_empty() {
+            parts.push(s);
+        }
+        parts.join("\n\n")
+    }
+
+    fn list(&self, i: usize, depth: usize) -> String {
+        let dom = self.dom;
+        let ordered = dom.nodes[i].tag == Tag::Ol;
+        let mut lines = Vec::new();
+        let mut k = 1;
+        for c in dom.children(i) {
+            if !self.keep[c] || dom.nodes[c].chars == 0 && dom.nodes[c].imgs == 0 {
+                continue;
+            }
+            let marker = if ordered { format!("{k}. ") } else { "- ".to_string() };
+            k += 1;
+            let body = if dom.nodes[c].tag == Tag::Li {
+                self.blocks_of(c, depth + 1)
+            } else {
+                self.block(c, depth + 1)
+            };
+            let pad = " ".repeat(marker.len());
+            let mut first = true;
+            let mut item = String::new();
+            for line in body.lines() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                if first {
+                    item.push_str(&marker);
+                    item.push_str(line);
+                    first = false;
+                } else {
+                    item.push('\n');
+                    item.push_str(&pad);
+                    item.push_str(line);
+                }
+            }
+            if !item.is_empty() {
+                lines.push(item);
+            }
+        }
+        lines.join("\n")
+    }
+
+    fn table(&self, i: usize) -> String {
+        let dom = self.dom;
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut header_rows = 0;
+        let end = dom.nodes[i].end as usize;
+        let mut j = i + 1;
+        while j < end {
+            let n = &dom.nodes[j];
+            if !self.keep[j] {
+                j = n.end as usize;
+                continue;
+            }
+            if n.tag == Tag::Table {
+                // Nested tables are flattened into their cell's text.
+                j = n.end as usize;
+                continue;
+            }
+            if n.tag == Tag::Tr {
+                let mut row = Vec::new();
+                let mut all_th = true;
+                for c in dom.children(j) {
+                    let t = dom.nodes[c].tag;
+                    if t == Tag::Td || t == Tag::Th {
+                        if t == Tag::Td {
+                            all_th = false;
+                        }
+                        let mut cell = String::new();
+                        self.inline(c, &mut cell);
+                        let cell = cell.replace('|', "\\|").replace('\n', "<br>");
+                        let span: usize = dom
+                            .attr(c, "colspan")
+                            .and_then(|s| s.trim().parse().ok())
+                            .unwrap_or(1)
+                            .clamp(1, 50);
+                        row.push(cell.trim().to_string());
+                        for _ in 1..span {
+                            row.push(String::new());
+                        }
+                    }
+                }
+                if !row.is_empty() {
+                    if all_th && rows.len() == header_rows {
+                        header_rows += 1;
+                    }
+                    rows.push(row);
+                }
+            }
+            j += 1;
+        }
+        if rows.is_empty() {
+            return String::new();
+        }
+        let width = rows.iter().map(|r| r.len()).max().unwrap_or(1);
+        let mut out = String::new();
+        let fmt_row = |r: &Vec<String>| {
+            let mut s = String::from("|");
+            for k in 0..width {
+                s.push(' ');
+                s.push_str(r.get(k).map(|x| x.as_str()).unwrap_or(""));
+                s.push_str(" |");
+            }
+            s
+        };
+        let (head, body) = if header_rows > 0 {
+            (rows[0].clone(), &rows[1..])
+        } else {
+            (vec![String::new(); width], &rows[..])
+        };
+        out.push_str(&fmt_row(&head));
+        out.push('\n');
+        out.push('|');
+        for _ in 0..width {
+            out.push_str(" --- |");
+        }
+        for r in body {
+            out.push('\n');
+            out.push_str(&fmt_row(r));
+        }
+        out
+    }
+
+    fn code_lang(&self, i: usize) -> String {
+        let dom = self.dom;
+        let end = dom.nodes[i].end as usize;
+        for j in i..end.min(i + 3) {
+            if let Some(class) = dom.attr(j, "class") {
+                for tok in class.split_whitespace() {
+                    if let Some(l) = tok.strip_prefix("language-").or_else(|| tok.strip_prefix("lang-")) {
+                        return l.to_string();
+                    }
+                }
+            }
+            if let Some(l) = dom.attr(j, "data-lang").or_else(|| dom.attr(j, "data-language")) {
+                return l.trim().to_string();
+            }
+        }
+        String::new()
+    }
+
+    /// The raw text of a `<pre>`, with its original line breaks.
+    fn raw_text(&self, i: usize) -> String {
+        let mut s = String::new();
+        if let Some(node) = self.dom.html.tree.get(self.dom.nodes[i].id) {
+            for d in node.descendants() {
+                if let Some(t) = d.value().as_text() {
+                    s.push_str(t);
+                } else if let Some(e) = d.value().as_element() {
+                    if e.name() == "br" {
+                        s.push('\n');
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    fn inline_all(&self, i: usize) -> String {
+        let mut s = String::new();
+        self.inline(i, &mut s);
+        s.trim().to_string()
+    }
+
+    /// Appends node `i` as inline Markdown.
+    fn inline(&self, i: usize, out: &mut String) {
+        let dom = self.dom;
+        let mut stack: Vec<(usize, bool)> = vec![(i, true)];
+        while let Some((j, enter)) = stack.pop() {
+            let n = &dom.nodes[j];
+            if !enter {
+                match n.tag {
+                    Tag::A => {
+                        if let Some(h) = dom.attr(j, "href").filter(|h| usable_href(h)) {
+                            trim_end_spaces(out);
+                            out.push_str("](");
+                            out.push_str(&self.resolve(h));
+                            out.push(')');
+                        }
+                    }
+                    Tag::Code => out.push('`'),
+                    Tag::Inline => {
+                        if let Some(m) = emphasis(dom, j) {
+                            trim_end_spaces(out);
+                            out.push_str(m);
+                        }
+                    }
+                    t if t.is_block() => out.push(' '),
+                    _ => {}
+                }
+                continue;
+            }
+            if !self.keep[j] {
+                continue;
+            }
+            match n.tag {
+                Tag::Text => {
+                    let t = &dom.text[n.text_start as usize..n.text_end as usize];
+                    let t = if out.is_empty() || out.ends_with([' ', '\n', '(', '[']) {
+                        t.trim_start()
+                    } else {
+                        t
+                    };
+                    out.push_str(&escape_md(t));
+                    continue;
+                }
+                Tag::Br => {
+                    out.push('\n');
+                    continue;
+                }
+                Tag::Img => {
+                    let src = dom
+                        .attr(j, "data-src")
+                        .or_else(|| dom.attr(j, "data-lazy-src"))
+                        .or_else(|| dom.attr(j, "src"))
+                        .filter(|s| !s.starts_with("data:"));
+                    if let Some(src) = src {
+                        let alt = dom.attr(j, "alt").unwrap_or("").trim();
+                        out.push_str(&format!("![{}]({})", escape_md(alt), self.resolve(src)));
+                    }
+                    continue;
+                }
+                Tag::A => {
+                    if dom.attr(j, "href").is_some_and(usable_href) && n.chars > 0 {
+                        out.push('[');
+                    }
+                }
+                Tag::Code => out.push('`'),
+                Tag::Inline => {
+                    if let Some(m) = emphasis(dom, j) {
+                        if n.chars > 0 {
+                            out.push_str(m);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            stack.push((j, false));
+            let kids: Vec<usize> = dom.children(j).collect();
+            for k in kids.into_iter().rev() {
+                stack.push((k, true));
+            }
+        }
+    }
+}
+
+fn usable_href(h: &str) -> bool {
+    let h = h.trim().to_ascii_lowercase();
+    !(h.is_empty() || h.starts_with('#') || h.starts_with("javascript:") || h.starts_with("data:"))
+}
+
+fn emphasis(dom: &Dom, i: usize) -> Option<&'static str> {
+    if dom.nodes[i].chars == 0 {
+        return None;
+    }
+    match dom.element(i)?.name() {
+        "strong" | "b" => Some("**"),
+        "em" | "i" => Some("*"),
+        _ => None,
+    }
+}
+
+fn escape_md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '*' | '_' | '`' | '[' | ']' | '<' | '>') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

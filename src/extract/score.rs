@@ -1,0 +1,642 @@
+//! Content scoring: marks chrome subtrees, scores what is left, picks the main-content root
+//! and its sibling blocks, then prunes link-dense and boilerplate blocks inside it.
+
+use super::chrome::{self, HeadingKind, Reason};
+use super::classify::Concepts;
+use super::dom::{Dom, Tag};
+use super::metadata::{self, Meta};
+use crate::record::PageType;
+
+/// The outcome of content selection, as per-node decisions over the arena.
+pub struct Selection {
+    /// The reason a subtree was removed, set on the subtree's root only.
+    pub removed: Vec<Option<Reason>>,
+    /// Roots of the main content, in document order.
+    pub roots: Vec<usize>,
+    /// Subtrees recognised as comment sections.
+    pub comment_sections: Vec<usize>,
+    /// Subtrees recognised as related-article blocks.
+    pub related_sections: Vec<usize>,
+    /// The heading that carries the page title, if found.
+    pub title_node: Option<usize>,
+}
+
+impl Selection {
+    /// Whether the renderer should descend into node `i`.
+    pub fn keep_mask(&self) -> Vec<bool> {
+        self.removed.iter().map(|r| r.is_none()).collect()
+    }
+}
+
+struct Ctx<'d, 'a> {
+    dom: &'d Dom<'a>,
+    removed: Vec<Option<Reason>>,
+    protected: Vec<bool>,
+    page_type: PageType,
+}
+
+/// Runs content selection on a flattened page.
+pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
+    let n = dom.nodes.len();
+    let mut cx = Ctx {
+        dom,
+        removed: vec![None; n],
+        protected: vec![false; n],
+        page_type,
+    };
+    let title_node = find_title_node(dom, meta);
+    if let Some(t) = title_node {
+        cx.protect_chain(t);
+    }
+    for (i, node) in dom.nodes.iter().enumerate() {
+        if node.concepts.any(Concepts::CONTENT) && node.chars >= 200 {
+            cx.protect_chain(i);
+        }
+    }
+    cx.mark_chrome();
+    let (comment_sections, related_sections) = cx.sections();
+
+    let kept = cx.kept_aggregates();
+    let scores = cx.score(&kept);
+    let roots = cx.choose_roots(&kept, &scores);
+    for &r in &roots {
+        cx.prune_inside(r, &kept);
+    }
+    if let Some(t) = title_node {
+        if roots.iter().any(|&r| dom.contains(r, t)) && cx.removed[t].is_none() {
+            cx.removed[t] = Some(Reason::Title);
+        }
+    }
+    Selection {
+        removed: cx.removed,
+        roots,
+        comment_sections,
+        related_sections,
+        title_node,
+    }
+}
+
+fn find_title_node(dom: &Dom, meta: &Meta) -> Option<usize> {
+    let title = meta.title.as_deref()?;
+    let mut best: Option<(usize, f32)> = None;
+    for (i, n) in dom.nodes.iter().enumerate() {
+        let is_cand = matches!(n.tag, Tag::H(1..=3)) || (n.concepts.any(Concepts::TITLE) && n.chars < 300 && n.tag != Tag::Text);
+        if !is_cand || n.chars == 0 || n.chars > 400 {
+            continue;
+        }
+        let s = metadata::similarity(dom.text_of(i), title);
+        let s = s + if n.tag == Tag::H(1) { 0.1 } else { 0.0 };
+        if s >= 0.7 && best.is_none_or(|(_, b)| s > b + 0.05) {
+            best = Some((i, s));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// Per-node aggregates that ignore removed subtrees.
+pub struct Kept {
+    pub chars: Vec<u32>,
+    pub link_chars: Vec<u32>,
+    /// Characters of text whose nearest block ancestor is this node.
+    pub own_chars: Vec<u32>,
+    pub own_commas: Vec<u32>,
+    pub own_link: Vec<u32>,
+}
+
+impl Kept {
+    fn ld(&self, i: usize) -> f32 {
+        if self.chars[i] == 0 {
+            0.0
+        } else {
+            self.link_chars[i] as f32 / self.chars[i] as f32
+        }
+    }
+}
+
+impl Ctx<'_, '_> {
+    fn protect_chain(&mut self, mut i: usize) {
+        loop {
+            if self.protected[i] {
+                break;
+            }
+            self.protected[i] = true;
+            let p = self.dom.nodes[i].parent;
+            if p == u32::MAX {
+                break;
+            }
+            i = p as usize;
+        }
+    }
+
+    fn body_chars(&self) -> u32 {
+        self.dom.nodes[self.dom.body].chars.max(1)
+    }
+
+    /// Marks chrome subtrees by concept bits and by section headings.
+    fn mark_chrome(&mut self) {
+        let dom = self.dom;
+        let body_chars = self.body_chars();
+        let n = dom.nodes.len();
+        let mut i = 0;
+        while i < n {
+            let node = &dom.nodes[i];
+            if node.tag == Tag::Text || matches!(node.tag, Tag::Html | Tag::Body) {
+                i += 1;
+                continue;
+            }
+            if self.removed[i].is_some() {
+                i = node.end as usize;
+                continue;
+            }
+            let mut reason = None;
+            if !self.protected[i] {
+                reason = chrome::concept_reason(node.concepts.0);
+                if let Some(r) = reason {
+                    let big = node.chars as f32 > 0.5 * body_chars as f32;
+                    let weak = matches!(
+                        r,
+                        Reason::Promo | Reason::Share | Reason::Sidebar | Reason::Tags | Reason::Ad | Reason::Newsletter | Reason::Hidden | Reason::Header | Reason::Bio
+                    );
+                    if (weak && big) || (r == Reason::Form && (node.inputs == 0 || node.chars > 1000)) {
+                        reason = None;
+                    }
+                    // A tag/topic or bio class on a long prose block is a false friend.
+                    if matches!(r, Reason::Tags | Reason::Bio | Reason::Ad) && node.p_chars > 600 && node.link_chars * 3 < node.chars {
+                        reason = None;
+                    }
+                }
+                if reason.is_none() && node.tag == Tag::Header && node.chars < 2000 {
+                    reason = Some(Reason::Header);
+                }
+                if reason.is_none() && node.concepts.any(Concepts::BYLINE | Concepts::META) && node.chars < 200 && node.tag != Tag::Text {
+                    reason = Some(Reason::Byline);
+                }
+            }
+            if let Some(r) = reason {
+                self.removed[i] = Some(r);
+                i = node.end as usize;
+                continue;
+            }
+            // Section headings: "Related articles", "3 Comments", "Share this".
+            if self.is_heading_like(i) {
+                if let Some(kind) = chrome::heading_kind(dom.text_of(i)) {
+                    if self.mark_heading_section(i, kind) {
+                        i = dom.nodes[i].end as usize;
+                        continue;
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+
+    fn is_heading_like(&self, i: usize) -> bool {
+        let n = &self.dom.nodes[i];
+        if n.chars == 0 || n.chars > 60 {
+            return false;
+        }
+        match n.tag {
+            Tag::H(_) | Tag::Summary | Tag::Caption => true,
+            Tag::P | Tag::Div | Tag::Inline | Tag::Dt | Tag::Section => {
+                // A short standalone label: its own block, no links.
+                n.link_chars == 0 && n.headings == 0 && n.paras == 0 && !self.dom.nodes[i].tag.is_heading() && self.is_standalone(i)
+            }
+            _ => false,
+        }
+    }
+
+    /// A node whose parent has other block content, so it reads as a label, not inline text.
+    fn is_standalone(&self, i: usize) -> bool {
+        let p = self.dom.nodes[i].parent;
+        if p == u32::MAX {
+            return false;
+        }
+        let pn = &self.dom.nodes[p as usize];
+        pn.chars > self.dom.nodes[i].chars && (self.dom.nodes[i].tag.is_block() || pn.tag.is_block())
+            && self.dom.nodes[i].text_start == pn.text_start
+    }
+
+    /// Marks the section a chrome heading introduces. Returns false when nothing was marked.
+    fn mark_heading_section(&mut self, h: usize, kind: HeadingKind) -> bool {
+        let dom = self.dom;
+        let reason = match kind {
+            HeadingKind::Related => Reason::Related,
+            HeadingKind::Comments => Reason::Comments,
+            HeadingKind::Share => Reason::Share,
+            HeadingKind::Newsletter => Reason::Newsletter,
+            HeadingKind::Tags => Reason::Tags,
+            HeadingKind::Bio => Reason::Bio,
+        };
+        let cap = match kind {
+            HeadingKind::Related | HeadingKind::Comments => u32::MAX,
+            _ => 600,
+        };
+        if let Some(sec) = chrome::heading_section(dom, h, &self.protected, cap) {
+            // The section must not be most of the page unless it is a related/comment block.
+            self.removed[sec] = Some(reason);
+            return true;
+        }
+        if self.protected[h] {
+            return false;
+        }
+        // Flat layout: the heading and its following siblings up to the next heading of the
+        // same or a higher level.
+        let level = match dom.nodes[h].tag {
+            Tag::H(l) => l,
+            _ => 7,
+        };
+        self.removed[h] = Some(reason);
+        let p = dom.nodes[h].parent;
+        if p == u32::MAX {
+            return true;
+        }
+        let mut budget = match kind {
+            HeadingKind::Related | HeadingKind::Comments => usize::MAX,
+            _ => 2,
+        };
+        let mut s = dom.nodes[h].end as usize;
+        let pend = dom.nodes[p as usize].end as usize;
+        while s < pend && budget > 0 {
+            let sn = &dom.nodes[s];
+            if self.protected[s] {
+                break;
+            }
+            if let Tag::H(l) = sn.tag {
+                if l <= level {
+                    break;
+                }
+            }
+            if sn.headings > 0 && (level < 7) {
+                // A container starting with a same-level heading starts a new section.
+                let first_h = (s..sn.end as usize).find(|&k| dom.nodes[k].tag.is_heading());
+                if let Some(k) = first_h {
+                    if let Tag::H(l) = dom.nodes[k].tag {
+                        if l <= level {
+                            break;
+                        }
+                    }
+                }
+            }
+            if sn.chars > 0 || sn.imgs > 0 {
+                self.removed[s] = Some(reason);
+                budget -= 1;
+            }
+            s = sn.end as usize;
+        }
+        true
+    }
+
+    /// Collects the comment and related sections that were marked.
+    fn sections(&self) -> (Vec<usize>, Vec<usize>) {
+        let mut c = Vec::new();
+        let mut r = Vec::new();
+        for (i, x) in self.removed.iter().enumerate() {
+            match x {
+                Some(Reason::Comments) => c.push(i),
+                Some(Reason::Related) => r.push(i),
+                _ => {}
+            }
+        }
+        (c, r)
+    }
+
+    fn kept_aggregates(&self) -> Kept {
+        let dom = self.dom;
+        let n = dom.nodes.len();
+        let mut k = Kept {
+            chars: vec![0; n],
+            link_chars: vec![0; n],
+            own_chars: vec![0; n],
+            own_commas: vec![0; n],
+            own_link: vec![0; n],
+        };
+        // Nearest block ancestor of each node, computed top-down.
+        let mut block_of = vec![u32::MAX; n];
+        for i in 0..n {
+            let p = dom.nodes[i].parent;
+            if p != u32::MAX {
+                let p = p as usize;
+                block_of[i] = if dom.nodes[p].tag.is_block() { p as u32 } else { block_of[p] };
+            }
+        }
+        for i in (0..n).rev() {
+            let node = &dom.nodes[i];
+            if self.removed[i].is_some() {
+                k.chars[i] = 0;
+                k.link_chars[i] = 0;
+                continue;
+            }
+            if node.tag == Tag::Text {
+                k.chars[i] = node.chars;
+                k.link_chars[i] = node.link_chars;
+                let b = block_of[i];
+                if b != u32::MAX {
+                    k.own_chars[b as usize] += node.chars;
+                    k.own_commas[b as usize] += node.commas;
+                    k.own_link[b as usize] += node.link_chars;
+                }
+            }
+            let p = node.parent;
+            if p != u32::MAX {
+                let (c, l) = (k.chars[i], k.link_chars[i]);
+                k.chars[p as usize] += c;
+                k.link_chars[p as usize] += l;
+            }
+        }
+        k
+    }
+
+    fn class_weight(&self, i: usize) -> f32 {
+        let c = self.dom.nodes[i].concepts;
+        let mut w = 0.0;
+        if c.any(Concepts::CONTENT) {
+            w += 25.0;
+        }
+        if c.any(Concepts::CONTENT_WEAK) {
+            w += 15.0;
+        }
+        if c.any(Concepts::COMMENT | Concepts::RELATED | Concepts::SHARE | Concepts::SIDEBAR | Concepts::AD | Concepts::FOOTER | Concepts::PROMO | Concepts::WIDGET | Concepts::META | Concepts::NAV) {
+            w -= 25.0;
+        }
+        w
+    }
+
+    /// Readability-style scores: each paragraph block adds to its ancestors.
+    fn score(&self, k: &Kept) -> Vec<f32> {
+        let dom = self.dom;
+        let n = dom.nodes.len();
+        let mut score = vec![0.0f32; n];
+        let mut init = vec![false; n];
+        let mut i = 0;
+        while i < n {
+            if self.removed[i].is_some() {
+                i = dom.nodes[i].end as usize;
+                continue;
+            }
+            let node = &dom.nodes[i];
+            let own = k.own_chars[i];
+            let scorable = node.tag.is_block() && !matches!(node.tag, Tag::H(_) | Tag::Li | Tag::Dt | Tag::Figcaption | Tag::Caption | Tag::Body | Tag::Html | Tag::Tr | Tag::Summary);
+            if scorable && own >= 25 {
+                let ld = k.own_link[i] as f32 / own as f32;
+                if ld < 0.5 {
+                    let s = 1.0 + k.own_commas[i] as f32 + (own as f32 / 100.0).floor().min(3.0);
+                    let s = s * (1.0 - ld);
+                    // The block itself counts as its own candidate container (div-as-paragraph).
+                    let mut anc = node.parent;
+                    let mut level = 0;
+                    while anc != u32::MAX && level < 5 {
+                        let a = anc as usize;
+                        if !init[a] {
+                            init[a] = true;
+                            score[a] += self.initial(a);
+                        }
+                        let div = match level {
+                            0 => 1.0,
+                            1 => 2.0,
+                            l => l as f32 * 3.0,
+                        };
+                        score[a] += s / div;
+                        anc = dom.nodes[a].parent;
+                        level += 1;
+                    }
+                }
+            }
+            i += 1;
+        }
+        for (j, s) in score.iter_mut().enumerate() {
+            if init[j] {
+                *s *= 1.0 - k.ld(j);
+            }
+        }
+        score
+    }
+
+    fn initial(&self, i: usize) -> f32 {
+        let t = self.dom.nodes[i].tag;
+        let base = match t {
+            Tag::Div | Tag::Article => 5.0,
+            Tag::Main | Tag::Section => 3.0,
+            Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
+            Tag::Address | Tag::Ol | Tag::Ul | Tag::Dl | Tag::Dd | Tag::Dt | Tag::Li | Tag::Form => -3.0,
+            Tag::H(_) | Tag::Th => -5.0,
+            _ => 0.0,
+        };
+        base + self.class_weight(i)
+    }
+
+    fn choose_roots(&self, k: &Kept, scores: &[f32]) -> Vec<usize> {
+        let dom = self.dom;
+        let body = dom.body;
+        let mut best: Option<usize> = None;
+        for (i, &s) in scores.iter().enumerate() {
+            if s > 0.0 && dom.nodes[i].tag != Tag::Html && best.is_none_or(|b| s > scores[b]) {
+                best = Some(i);
+            }
+        }
+        let Some(mut top) = best else {
+            return vec![body];
+        };
+        // Promote a common ancestor when several near-top candidates share it.
+        let top_score = scores[top];
+        let mut others: Vec<usize> = (0..scores.len())
+            .filter(|&i| i != top && scores[i] >= 0.75 * top_score && !dom.contains(i, top) && !dom.contains(top, i))
+            .collect();
+        others.truncate(8);
+        if others.len() >= 2 {
+            let mut anc = dom.nodes[top].parent;
+            while anc != u32::MAX && anc as usize != body {
+                let a = anc as usize;
+                let shared = others.iter().filter(|&&o| dom.contains(a, o)).count();
+                if shared >= 2 {
+                    top = a;
+                    break;
+                }
+                anc = dom.nodes[a].parent;
+            }
+        }
+        // Walk up while the parent scores comparably (the content is split across children).
+        let mut last = scores[top];
+        let threshold = last / 3.0;
+        let mut p = dom.nodes[top].parent;
+        while p != u32::MAX && p as usize != body && dom.nodes[p as usize].tag != Tag::Html {
+            let ps = scores[p as usize];
+            if ps < threshold {
+                break;
+            }
+            if ps > last {
+                top = p as usize;
+            }
+            last = ps;
+            p = dom.nodes[p as usize].parent;
+        }
+        // Climb through wrappers that hold nothing else.
+        loop {
+            let p = dom.nodes[top].parent;
+            if p == u32::MAX || p as usize == body || dom.nodes[p as usize].tag == Tag::Html {
+                break;
+            }
+            if k.chars[p as usize] > k.chars[top] {
+                break;
+            }
+            top = p as usize;
+        }
+        // Siblings that look like part of the same content (lead-ins, text split by ads).
+        let p = dom.nodes[top].parent;
+        if p == u32::MAX {
+            return vec![top];
+        }
+        let top_score = scores[top];
+        let sib_threshold = (top_score * 0.2).max(10.0);
+        let top_class = dom.attr(top, "class").unwrap_or("");
+        let mut roots = Vec::new();
+        for s in dom.children(p as usize) {
+            if s == top {
+                roots.push(s);
+                continue;
+            }
+            if self.removed[s].is_some() || k.chars[s] == 0 {
+                continue;
+            }
+            let mut bonus = 0.0;
+            if !top_class.is_empty() && dom.attr(s, "class") == Some(top_class) {
+                bonus = top_score * 0.2;
+            }
+            let mut append = scores[s] + bonus >= sib_threshold;
+            if !append && dom.nodes[s].tag == Tag::P {
+                let len = k.chars[s];
+                let ld = k.ld(s);
+                let text = dom.text_of(s);
+                if len > 80 && ld < 0.25 {
+                    append = true;
+                } else if len < 80 && len > 0 && ld == 0.0 && text.trim_end().ends_with(['.', '!', '?', '。']) {
+                    append = true;
+                }
+            }
+            if append {
+                roots.push(s);
+            }
+        }
+        roots
+    }
+
+    /// Conditional cleaning inside a chosen root: link-dense lists and divs, form-heavy and
+    /// image-heavy blocks, boilerplate phrases.
+    fn prune_inside(&mut self, root: usize, k: &Kept) {
+        let dom = self.dom;
+        let end = dom.nodes[root].end as usize;
+        let mut i = root + 1;
+        while i < end {
+            let node = &dom.nodes[i];
+            if self.removed[i].is_some() {
+                i = node.end as usize;
+                continue;
+            }
+            if node.tag == Tag::Text || self.protected[i] {
+                i += 1;
+                continue;
+            }
+            if let Some(r) = self.conditional(i, k) {
+                self.removed[i] = Some(r);
+                i = node.end as usize;
+                continue;
+            }
+            i += 1;
+        }
+    }
+
+    fn conditional(&self, i: usize, k: &Kept) -> Option<Reason> {
+        let dom = self.dom;
+        let node = &dom.nodes[i];
+        let chars = k.chars[i];
+        let ld = k.ld(i);
+        let listing = matches!(self.page_type, PageType::Listing | PageType::Collection);
+        match node.tag {
+            Tag::P | Tag::Div | Tag::Section | Tag::Ul | Tag::Ol | Tag::Table | Tag::Li | Tag::Dl | Tag::Inline | Tag::Figure | Tag::Form | Tag::Aside | Tag::Header | Tag::Footer | Tag::Block | Tag::H(_) | Tag::Dd => {}
+            _ => return None,
+        }
+        if chars == 0 {
+            return None;
+        }
+        // Short boilerplate lines.
+        if chars < 120 && node.tag != Tag::Inline && chrome::boiler_phrase(dom.text_of(i)) {
+            return Some(Reason::Boilerplate);
+        }
+        if node.tag == Tag::Inline || node.tag.is_heading() {
+            return None;
+        }
+        if node.commas >= 10 && ld < 0.5 {
+            return None;
+        }
+        let weight = self.class_weight(i);
+        let is_list = matches!(node.tag, Tag::Ul | Tag::Ol);
+        // A single dominant link, as in "Read more: <a>Other story</a>".
+        if node.tag == Tag::P && ld > 0.8 && chars < 200 && !listing {
+            return Some(Reason::LinkDense);
+        }
+        if matches!(node.tag, Tag::Table) && is_data_table(dom, i) {
+            return None;
+        }
+        let paras = node.paras;
+        let imgs = node.imgs;
+        if node.tag == Tag::Div || node.tag == Tag::Section || is_list || node.tag == Tag::Table || node.tag == Tag::Form {
+            if node.inputs > 0 && node.inputs as f32 > (paras as f32 / 3.0).max(1.0) && chars < 1000 {
+                return Some(Reason::Form);
+            }
+            let ld_limit = if listing { 0.8 } else if weight >= 25.0 { 0.5 } else if is_list { 0.35 } else { 0.25 };
+            if ld > ld_limit && chars < 2000 {
+                return Some(Reason::LinkDense);
+            }
+            if imgs > 1 && (paras as f32) / (imgs as f32) < 0.5 && chars < 200 && node.tag != Tag::Figure {
+                return Some(Reason::Boilerplate);
+            }
+            if chars < 25 && ld > 0.0 && (imgs == 0 || imgs > 2) {
+                return Some(Reason::LinkDense);
+            }
+        }
+        if node.tag == Tag::Li && ld > 0.9 && chars < 100 && !listing {
+            // Leave single-link list items to the list test; only obvious nav items go.
+            return None;
+        }
+        None
+    }
+}
+
+/// Readability's data-table test: tables that hold data rather than layout.
+fn is_data_table(dom: &Dom, i: usize) -> bool {
+    if dom.attr(i, "role") == Some("presentation") {
+        return false;
+    }
+    let end = dom.nodes[i].end as usize;
+    let mut rows = 0;
+    let mut cols_max = 0;
+    let mut nested = false;
+    let mut has_th = false;
+    let mut j = i + 1;
+    while j < end {
+        match dom.nodes[j].tag {
+            Tag::Table => {
+                nested = true;
+                j = dom.nodes[j].end as usize;
+                continue;
+            }
+            Tag::Tr => {
+                rows += 1;
+                let c = dom.children(j).filter(|&c| matches!(dom.nodes[c].tag, Tag::Td | Tag::Th)).count();
+                cols_max = cols_max.max(c);
+            }
+            Tag::Th | Tag::Caption => has_th = true,
+            _ => {}
+        }
+        j += 1;
+    }
+    if nested {
+        return false;
+    }
+    if has_th {
+        return true;
+    }
+    if rows <= 1 || cols_max <= 1 {
+        return false;
+    }
+    rows >= 10 || cols_max > 4 || rows * cols_max > 10
+}

@@ -1,0 +1,172 @@
+//! The side fields: reader comments and related links, taken from the sections that chrome
+//! detection moved out of the article text.
+
+use std::collections::HashMap;
+
+use super::classify::Concepts;
+use super::dates;
+use super::dom::{collapse_ws, Dom, Tag};
+use super::render;
+use crate::record::{Comment, Link};
+
+/// Extracts comments from the comment sections.
+pub fn comments(dom: &Dom, sections: &[usize]) -> Vec<Comment> {
+    let mut out = Vec::new();
+    for &s in sections {
+        comments_in(dom, s, &mut out);
+        if out.len() >= 1000 {
+            break;
+        }
+    }
+    out
+}
+
+fn signature(dom: &Dom, i: usize) -> (Tag, String) {
+    let class = dom
+        .attr(i, "class")
+        .and_then(|c| c.split_whitespace().next())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    (dom.nodes[i].tag, class)
+}
+
+fn comments_in(dom: &Dom, sec: usize, out: &mut Vec<Comment>) {
+    let end = dom.nodes[sec].end as usize;
+    // Candidate items: list items, articles, and comment-classed blocks with text.
+    let mut counts: HashMap<(Tag, String), usize> = HashMap::new();
+    let mut cands = Vec::new();
+    for i in sec + 1..end {
+        let n = &dom.nodes[i];
+        let item_like = matches!(n.tag, Tag::Li | Tag::Article)
+            || (matches!(n.tag, Tag::Div | Tag::Section) && n.concepts.any(Concepts::COMMENT));
+        if item_like && n.chars >= 10 && n.inputs == 0 {
+            let sig = signature(dom, i);
+            *counts.entry(sig).or_default() += 1;
+            cands.push(i);
+        }
+    }
+    let Some((best_sig, best_n)) = counts.into_iter().max_by_key(|(sig, c)| (*c, dom_sig_weight(sig))) else {
+        return;
+    };
+    if best_n < 1 {
+        return;
+    }
+    let items: Vec<usize> = cands.into_iter().filter(|&i| signature(dom, i) == best_sig).collect();
+    for (idx, &it) in items.iter().enumerate() {
+        // The item's own text leaves out nested replies (later items inside it) and its chrome.
+        let iend = dom.nodes[it].end as usize;
+        let nested: Vec<usize> = items[idx + 1..].iter().copied().take_while(|&j| j < iend).collect();
+        let mut keep = vec![true; dom.nodes.len()];
+        for &j in &nested {
+            keep[j] = false;
+        }
+        let mut author = None;
+        let mut date = None;
+        for j in it + 1..iend {
+            if !keep[j] {
+                continue;
+            }
+            let n = &dom.nodes[j];
+            if nested.iter().any(|&x| dom.contains(x, j)) {
+                continue;
+            }
+            if author.is_none() && n.tag != Tag::Text && (n.concepts.any(Concepts::BYLINE) || is_name_markup(dom, j)) && n.chars > 0 && n.chars < 80 {
+                let t = collapse_ws(dom.text_of(j));
+                let t = t.trim_end_matches(" says:").trim_end_matches(" says").trim_end_matches(':').to_string();
+                if !t.is_empty() {
+                    author = Some(t);
+                    keep[j] = false;
+                }
+            }
+            if date.is_none() && n.tag == Tag::Time {
+                date = dom.attr(j, "datetime").and_then(dates::parse_iso).or_else(|| dates::parse_text(dom.text_of(j)));
+                keep[j] = false;
+            }
+            if n.tag != Tag::Text && (n.concepts.any(Concepts::META) || is_reply_link(dom, j)) && n.chars < 120 {
+                if date.is_none() {
+                    date = dates::parse_text(dom.text_of(j));
+                }
+                keep[j] = false;
+            }
+        }
+        let text = render::text(dom, &[it], &keep);
+        let text = text.trim().to_string();
+        if text.chars().count() < 2 {
+            continue;
+        }
+        out.push(Comment { author, date, text });
+    }
+}
+
+fn dom_sig_weight(sig: &(Tag, String)) -> u8 {
+    u8::from(sig.1.contains("comment"))
+}
+
+fn is_name_markup(dom: &Dom, j: usize) -> bool {
+    let Some(el) = dom.element(j) else { return false };
+    if el.name() == "cite" {
+        return true;
+    }
+    let c = el.attr("class").unwrap_or("").to_ascii_lowercase();
+    c.split_whitespace().any(|t| t == "fn" || t == "name" || t == "username" || t == "user" || t.ends_with("-name") || t.ends_with("author"))
+}
+
+fn is_reply_link(dom: &Dom, j: usize) -> bool {
+    let t = dom.text_of(j).to_lowercase();
+    dom.nodes[j].chars < 30 && (t == "reply" || t.starts_with("reply") || t == "antworten" || t == "répondre" || t == "responder" || t == "rispondi" || t == "ответить")
+}
+
+/// Collects related links from the related sections, resolved against `base`.
+pub fn related(dom: &Dom, sections: &[usize], base: Option<&url::Url>) -> Vec<Link> {
+    let mut out: Vec<Link> = Vec::new();
+    for &s in sections {
+        let end = dom.nodes[s].end as usize;
+        for i in s..end {
+            if dom.nodes[i].tag != Tag::A {
+                continue;
+            }
+            let Some(href) = dom.attr(i, "href") else { continue };
+            let h = href.trim();
+            let lower = h.to_ascii_lowercase();
+            if h.is_empty() || h.starts_with('#') || lower.starts_with("javascript:") || lower.starts_with("data:") || lower.starts_with("mailto:") || lower.starts_with("tel:") {
+                continue;
+            }
+            let title = {
+                let t = collapse_ws(dom.text_of(i));
+                if t.is_empty() {
+                    dom.attr(i, "title").or_else(|| dom.attr(i, "aria-label")).map(collapse_ws).unwrap_or_default()
+                } else {
+                    t
+                }
+            };
+            if title.chars().count() < 8 {
+                continue;
+            }
+            let url = match base {
+                Some(b) => match b.join(h) {
+                    Ok(u) if matches!(u.scheme(), "http" | "https") => u.to_string(),
+                    _ => continue,
+                },
+                None => {
+                    if let Ok(u) = url::Url::parse(h) {
+                        if !matches!(u.scheme(), "http" | "https") {
+                            continue;
+                        }
+                    }
+                    h.to_string()
+                }
+            };
+            if let Some(prev) = out.iter_mut().find(|l| l.url == url) {
+                if prev.title.len() < title.len() && title.len() < 200 {
+                    prev.title = title;
+                }
+                continue;
+            }
+            out.push(Link { title, url });
+            if out.len() >= 200 {
+                return out;
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,190 @@
+//! The `dehusk` command line: a thin layer over the library.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use rayon::prelude::*;
+
+use dehusk::input::{self, Input};
+use dehusk::{Extractor, Format, Record, RecordWriter};
+
+#[derive(Parser)]
+#[command(name = "dehusk", version, about = "Strip the boilerplate off web pages: clean article records out.")]
+struct Cli {
+    /// More logging on stderr (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    cmd: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract articles from saved HTML files, directories or stdin.
+    Extract(ExtractArgs),
+}
+
+#[derive(clap::Args)]
+struct ExtractArgs {
+    /// Files, directories (searched recursively for .html, .htm, .xhtml, also .gz) or - for stdin.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// The page URL, to resolve relative links (only with a single input).
+    #[arg(long)]
+    url: Option<String>,
+    /// Output format: jsonl, json, text or markdown.
+    #[arg(long, short = 'f', default_value = "jsonl")]
+    format: Format,
+    /// Write to FILE (atomically: complete or not at all) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Make every record that is not an article an error of kind not_article.
+    #[arg(long)]
+    articles_only: bool,
+    /// Refuse inputs larger than this many bytes (after decompression).
+    #[arg(long, default_value_t = 20 * 1024 * 1024)]
+    max_bytes: u64,
+    /// Examine at most this many DOM nodes per page.
+    #[arg(long, default_value_t = 500_000)]
+    max_nodes: usize,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+    /// Print no summary on stderr.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    init_logging(cli.verbose);
+    let result = match cli.cmd {
+        Command::Extract(args) => run_extract(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("dehusk: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn,html5ever=error,selectors=error",
+        1 => "info,html5ever=error",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .try_init();
+}
+
+/// Inputs are extracted in batches: each batch in parallel, written in input order.
+const BATCH: usize = 256;
+
+fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
+    let inputs = input::expand(&args.inputs);
+    if args.url.is_some() && inputs.len() > 1 {
+        anyhow::bail!("--url applies to a single input, but {} were given", inputs.len());
+    }
+    if let Some(u) = &args.url {
+        url::Url::parse(u).with_context(|| format!("invalid --url {u:?}"))?;
+    }
+    if let Some(j) = args.jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(j.max(1))
+            .build_global()
+            .ok();
+    }
+    let extractor = Extractor::builder()
+        .max_bytes(args.max_bytes)
+        .max_nodes(args.max_nodes)
+        .markdown(args.format.needs_markdown())
+        .articles_only(args.articles_only)
+        .build();
+
+    let (sink, tmp): (Box<dyn Write>, Option<tempfile::NamedTempFile>) = match &args.output {
+        None => (Box::new(io::BufWriter::new(io::stdout().lock())), None),
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            let tmp = tempfile::Builder::new()
+                .prefix(".dehusk-")
+                .suffix(".part")
+                .tempfile_in(dir)
+                .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+            let f = tmp.reopen().context("cannot open the temporary output")?;
+            (Box::new(io::BufWriter::new(f)), Some(tmp))
+        }
+    };
+    let mut writer = RecordWriter::new(sink, args.format);
+    let mut failed = 0usize;
+    let mut total = 0usize;
+    for batch in inputs.chunks(BATCH) {
+        let recs: Vec<Record> = batch
+            .par_iter()
+            .map(|inp| extract_one(&extractor, inp, args.url.as_deref()))
+            .collect();
+        for r in &recs {
+            if r.is_error() {
+                failed += 1;
+                tracing::warn!(source = %r.source, "{}", r.error.as_ref().map(|e| e.message.as_str()).unwrap_or(""));
+            }
+            total += 1;
+            if let Err(e) = writer.write(r) {
+                if e.kind() == io::ErrorKind::BrokenPipe {
+                    return Ok(if failed > 0 { 1 } else { 0 });
+                }
+                return Err(e).context("cannot write output");
+            }
+        }
+    }
+    match writer.finish() {
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(e).context("cannot write output"),
+    }
+    if let (Some(tmp), Some(path)) = (tmp, &args.output) {
+        tmp.persist(path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if !args.quiet {
+        eprintln!("dehusk: {total} input(s), {} ok, {failed} failed", total - failed);
+    }
+    Ok(if failed > 0 { 1 } else { 0 })
+}
+
+fn extract_one(ex: &Extractor, inp: &Input, url: Option<&str>) -> Record {
+    let source = inp.source();
+    let bytes = match input::read(inp, ex.options().max_bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            let mut r = Record::failed(source, e.kind(), e.to_string());
+            r.url = url.map(str::to_string);
+            return r;
+        }
+    };
+    // A panic in one page must never take the others down with it.
+    let rec = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ex.extract_bytes(&bytes, url, None)));
+    let mut rec = rec.unwrap_or_else(|_| Record::failed("", "internal", "the extractor panicked on this input"));
+    rec.source = source;
+    rec
+}
