@@ -193,7 +193,6 @@ fn skipped(name: &str) -> bool {
         name,
         "script"
             | "style"
-            | "noscript"
             | "template"
             | "svg"
             | "math"

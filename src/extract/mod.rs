@@ -161,7 +161,7 @@ impl Extractor {
         if html.trim().is_empty() {
             return Err(Error::Empty);
         }
-        let doc = Html::parse_document(html);
+        let doc = parse(html);
         let dom = dom::Dom::build(&doc, self.opts.max_nodes);
         let mut rec = self.from_dom(&dom, url);
         if self.opts.articles_only && rec.page_type != Some(PageType::Article) {
@@ -223,6 +223,21 @@ impl Extractor {
             error: None,
         }
     }
+}
+
+/// Parses a document with scripting off, so that `<noscript>` content (the only server-side
+/// rendering of some forums and apps) is markup rather than raw text.
+fn parse(html: &str) -> Html {
+    use html5ever::tendril::TendrilSink;
+    let opts = html5ever::ParseOpts {
+        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+            scripting_enabled: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts)
+        .one(html)
 }
 
 /// Refuses bytes that are clearly not a text document (images, PDFs, archives, binaries).
@@ -358,7 +373,7 @@ fn iso639_1(code: &str) -> &str {
 /// removed subtree with its reason. For debugging extraction on a site.
 pub fn trace(html: &str, url: Option<&str>) -> String {
     use std::fmt::Write as _;
-    let doc = Html::parse_document(html);
+    let doc = parse(html);
     let dom = dom::Dom::build(&doc, Options::default().max_nodes);
     let meta = metadata::extract(&dom, url);
     let page_type = pagetype::classify(&dom, &meta, meta.url.as_deref().or(url));

@@ -33,6 +33,8 @@ struct Ctx<'d, 'a> {
     removed: Vec<Option<Reason>>,
     protected: Vec<bool>,
     page_type: PageType,
+    /// Concept reasons switched off because they would have removed most of the page.
+    disabled: Vec<Reason>,
 }
 
 /// Runs content selection on a flattened page.
@@ -43,6 +45,7 @@ pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
         removed: vec![None; n],
         protected: vec![false; n],
         page_type,
+        disabled: Vec::new(),
     };
     let title_node = find_title_node(dom, meta);
     if let Some(t) = title_node {
@@ -56,6 +59,38 @@ pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
         }
     }
     cx.mark_chrome();
+    // A class-name hint that would remove most of the page's prose is a false friend
+    // (page builders call every block a "widget"); switch that hint off and mark again.
+    let body_p = dom.nodes[dom.body].p_chars.max(1) as f32;
+    let mut by_reason: Vec<(Reason, u32)> = Vec::new();
+    for (i, r) in cx.removed.iter().enumerate() {
+        if let Some(r) = r {
+            match by_reason.iter_mut().find(|(x, _)| x == r) {
+                Some(e) => e.1 += dom.nodes[i].p_chars,
+                None => by_reason.push((*r, dom.nodes[i].p_chars)),
+            }
+        }
+    }
+    let over: Vec<Reason> = by_reason
+        .iter()
+        .filter(|(r, p)| {
+            *p as f32 > 0.8 * body_p
+                && !matches!(
+                    r,
+                    Reason::Related
+                        | Reason::Comments
+                        | Reason::Navigation
+                        | Reason::Footer
+                        | Reason::Consent
+                )
+        })
+        .map(|(r, _)| *r)
+        .collect();
+    if !over.is_empty() {
+        cx.disabled = over;
+        cx.removed = vec![None; n];
+        cx.mark_chrome();
+    }
     let (comment_sections, related_sections) = cx.sections();
 
     let kept = cx.kept_aggregates();
@@ -166,8 +201,26 @@ impl Ctx<'_, '_> {
                 continue;
             }
             let mut reason = None;
+            if node.concepts.any(Concepts::NOSCRIPT) {
+                // Fallback markup for script-less browsers: only the content when it is
+                // most of what the page has (server-rendered forums and apps).
+                if node.chars * 2 < body_chars {
+                    self.removed[i] = Some(Reason::Hidden);
+                    i = node.end as usize;
+                    continue;
+                }
+                i += 1;
+                continue;
+            }
             if !self.protected[i] {
                 reason = chrome::concept_reason(node.concepts.0);
+                if reason == Some(Reason::Comments) && self.page_type == PageType::Forum {
+                    // On a forum the posts are the content.
+                    reason = None;
+                }
+                if reason.is_some_and(|r| self.disabled.contains(&r)) {
+                    reason = None;
+                }
                 if let Some(r) = reason {
                     // A weak hint on a node that holds most of the page's prose is a layout
                     // wrapper ("content-with-sidebar"), not the chrome it names.
