@@ -176,7 +176,7 @@ impl Extractor {
         }
         let doc = parse(html);
         let dom = dom::Dom::build(&doc, self.opts.max_nodes);
-        let mut rec = self.from_dom(&dom, url);
+        let mut rec = self.record_of(&dom, url);
         if self.opts.articles_only && rec.page_type != Some(PageType::Article) {
             let pt = rec.page_type.map(|p| p.as_str()).unwrap_or("other");
             rec.error = Some(crate::record::RecordError {
@@ -187,7 +187,7 @@ impl Extractor {
         Ok(rec)
     }
 
-    fn from_dom(&self, dom: &dom::Dom, url: Option<&str>) -> Record {
+    fn record_of(&self, dom: &dom::Dom, url: Option<&str>) -> Record {
         // Relative links resolve against <base href> (itself resolved against the page URL).
         let page_url = url.and_then(|u| url::Url::parse(u).ok());
         let base = match (&dom.base, &page_url) {
