@@ -277,7 +277,7 @@ fn nesting_estimate(html: &str, limit: usize) -> usize {
     let mut depth: usize = 0;
     let mut max = 0;
     let mut i = 0;
-    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         i += off + 1;
         let close = b.get(i) == Some(&b'/');
         let start = if close { i + 1 } else { i };
