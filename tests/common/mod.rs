@@ -37,7 +37,7 @@ pub struct Resp {
     pub body: Vec<u8>,
     /// Wait this long before sending anything.
     pub delay: Duration,
-    /// Send the body one byte per interval, announcing a huge length (never finishes).
+    /// Send the body one byte per interval, forever.
     pub trickle: Option<Duration>,
 }
 
@@ -225,12 +225,11 @@ async fn respond(sock: &mut TcpStream, resp: Resp) -> std::io::Result<()> {
     for (k, v) in &resp.headers {
         write!(head, "{k}: {v}\r\n")?;
     }
-    let len = if resp.trickle.is_some() {
-        1 << 30
-    } else {
-        resp.body.len()
-    };
-    write!(head, "Content-Length: {len}\r\nConnection: close\r\n\r\n")?;
+    // A trickle announces no length: its body runs until the connection closes.
+    if resp.trickle.is_none() {
+        write!(head, "Content-Length: {}\r\n", resp.body.len())?;
+    }
+    write!(head, "Connection: close\r\n\r\n")?;
     sock.write_all(&head).await?;
     match resp.trickle {
         None => sock.write_all(&resp.body).await?,
