@@ -11,6 +11,8 @@ use rayon::prelude::*;
 use dehusk::input::{self, Input};
 use dehusk::{Extractor, Format, Record, RecordWriter};
 
+mod cli_scrape;
+
 #[derive(Parser)]
 #[command(name = "dehusk", version, about = "Strip the boilerplate off web pages: clean article records out.")]
 struct Cli {
@@ -25,6 +27,8 @@ struct Cli {
 enum Command {
     /// Extract articles from saved HTML files, directories or stdin.
     Extract(ExtractArgs),
+    /// Fetch URLs (one per line) and extract each page into a record.
+    Scrape(cli_scrape::ScrapeArgs),
 }
 
 #[derive(clap::Args)]
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
     init_logging(cli.verbose);
     let result = match cli.cmd {
         Command::Extract(args) => run_extract(args),
+        Command::Scrape(args) => cli_scrape::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -174,6 +179,12 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
 
 fn extract_one(ex: &Extractor, inp: &Input, url: Option<&str>) -> Record {
     let source = inp.source();
+    // Pages kept by `scrape --save-html` carry their URL in a sibling NAME.url file.
+    let saved = match (url, inp) {
+        (None, Input::File(p)) => dehusk::fetch::save::saved_url(p),
+        _ => None,
+    };
+    let url = url.or(saved.as_deref());
     let bytes = match input::read(inp, ex.options().max_bytes) {
         Ok(b) => b,
         Err(e) => {

@@ -15,16 +15,28 @@ async fn html_page_becomes_a_full_record() {
     assert_eq!(kind(&rec), "ok", "{rec:?}");
     assert_eq!(rec.record.source, srv.url("/story"));
     assert_eq!(rec.record.url.as_deref(), Some(srv.url("/story").as_str()));
-    assert!(rec.record.text.contains("first paragraph of a story about Lighthouses"));
+    assert!(rec
+        .record
+        .text
+        .contains("first paragraph of a story about Lighthouses"));
     assert!(!rec.record.text.contains("All rights reserved"));
     assert_eq!(rec.http_status, Some(200));
-    assert_eq!(rec.content_type.as_deref(), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        rec.content_type.as_deref(),
+        Some("text/html; charset=utf-8")
+    );
     assert_eq!(rec.record.charset.as_deref(), Some("UTF-8"));
     assert!(rec.elapsed_ms.is_some());
     let at = rec.fetched_at.expect("fetched_at");
     assert!(at.ends_with('Z') && at.contains('T'), "{at}");
     // The default User-Agent names dehusk and its version.
-    let ua = srv.requests().last().unwrap().header("user-agent").unwrap().to_string();
+    let ua = srv
+        .requests()
+        .last()
+        .unwrap()
+        .header("user-agent")
+        .unwrap()
+        .to_string();
     assert_eq!(ua, format!("dehusk/{}", env!("CARGO_PKG_VERSION")));
 }
 
@@ -48,14 +60,21 @@ async fn non_html_is_refused_by_type() {
     });
     let rec = scrape_one(config(), &srv.url("/doc.pdf")).await;
     assert_eq!(kind(&rec), "content_type");
-    assert!(rec.record.error.unwrap().message.contains("application/pdf"));
+    assert!(rec
+        .record
+        .error
+        .unwrap()
+        .message
+        .contains("application/pdf"));
     assert_eq!(rec.content_type.as_deref(), Some("application/pdf"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn charset_comes_from_the_header() {
     // "Привет" in windows-1251, with a <meta> that lies: the header wins.
-    let mut body = b"<html><head><meta charset=\"iso-8859-1\"><title>t</title></head><body><article><p>".to_vec();
+    let mut body =
+        b"<html><head><meta charset=\"iso-8859-1\"><title>t</title></head><body><article><p>"
+            .to_vec();
     body.extend_from_slice(&[0xCF, 0xF0, 0xE8, 0xE2, 0xE5, 0xF2]);
     body.extend_from_slice(b", this paragraph is long enough to be kept as article text, with commas, and more words.</p></article></body></html>");
     let srv = Server::start(move |_| {
@@ -77,9 +96,15 @@ async fn invalid_lines_name_their_line() {
     for r in &recs {
         assert_eq!(kind(r), "invalid_url");
     }
-    let msgs: Vec<String> = recs.iter().map(|r| r.record.error.clone().unwrap().message).collect();
+    let msgs: Vec<String> = recs
+        .iter()
+        .map(|r| r.record.error.clone().unwrap().message)
+        .collect();
     assert!(msgs[0].starts_with("list:3:"), "{msgs:?}");
-    assert!(msgs[1].starts_with("list:4:") && msgs[1].contains("ftp"), "{msgs:?}");
+    assert!(
+        msgs[1].starts_with("list:4:") && msgs[1].contains("ftp"),
+        "{msgs:?}"
+    );
     assert!(msgs[2].starts_with("list:5:"), "{msgs:?}");
     assert_eq!(recs[0].record.source, "not a url");
 }
@@ -104,7 +129,9 @@ async fn every_input_yields_exactly_one_record() {
     let srv = Server::start(|r| match r.path.as_str() {
         p if p.starts_with("/ok") => Resp::html(article(p)),
         "/gone" => Resp::new(410),
-        "/bin" => Resp::new(200).header("Content-Type", "image/png").body("\u{89}PNG"),
+        "/bin" => Resp::new(200)
+            .header("Content-Type", "image/png")
+            .body("\u{89}PNG"),
         _ => Resp::not_found(),
     });
     let mut list = String::new();

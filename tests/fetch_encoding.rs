@@ -18,7 +18,13 @@ async fn gzip_body_is_decoded() {
     let rec = scrape_one(config(), &srv.url("/gz")).await;
     assert_eq!(kind(&rec), "ok", "{rec:?}");
     assert!(rec.record.text.contains("story about Zipped"));
-    let accept = srv.requests().last().unwrap().header("accept-encoding").unwrap().to_string();
+    let accept = srv
+        .requests()
+        .last()
+        .unwrap()
+        .header("accept-encoding")
+        .unwrap()
+        .to_string();
     for enc in ["gzip", "br", "zstd", "deflate"] {
         assert!(accept.contains(enc), "{accept}");
     }

@@ -16,7 +16,9 @@ async fn requests_to_one_host_are_spaced_by_the_delay() {
     cfg.obey_robots = false;
     cfg.delay = Duration::from_millis(400);
     cfg.per_host = 4;
-    let list: String = (0..3).map(|i| format!("{}\n", srv.url(&format!("/p{i}")))).collect();
+    let list: String = (0..3)
+        .map(|i| format!("{}\n", srv.url(&format!("/p{i}"))))
+        .collect();
     let recs = scrape(cfg, &list).await;
     assert!(recs.iter().all(|r| kind(r) == "ok"), "{recs:?}");
     let mut times: Vec<_> = srv.requests().iter().map(|r| r.at).collect();
@@ -24,7 +26,11 @@ async fn requests_to_one_host_are_spaced_by_the_delay() {
     assert_eq!(times.len(), 3);
     for w in times.windows(2) {
         // Generous lower bound (server-side arrival can shift a little either way).
-        assert!(w[1] - w[0] >= Duration::from_millis(300), "gap {:?}", w[1] - w[0]);
+        assert!(
+            w[1] - w[0] >= Duration::from_millis(300),
+            "gap {:?}",
+            w[1] - w[0]
+        );
     }
 }
 
@@ -34,17 +40,25 @@ async fn in_flight_requests_per_host_are_capped() {
     let mut cfg = config();
     cfg.obey_robots = false;
     cfg.per_host = 2;
-    let list: String = (0..8).map(|i| format!("{}\n", srv.url(&format!("/p{i}")))).collect();
+    let list: String = (0..8)
+        .map(|i| format!("{}\n", srv.url(&format!("/p{i}"))))
+        .collect();
     let recs = scrape(cfg, &list).await;
     assert_eq!(recs.len(), 8);
     assert!(recs.iter().all(|r| kind(r) == "ok"));
-    assert!(srv.max_concurrent() <= 2, "saw {} at once", srv.max_concurrent());
+    assert!(
+        srv.max_concurrent() <= 2,
+        "saw {} at once",
+        srv.max_concurrent()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_host_does_not_hold_up_others() {
     // Same port number is irrelevant: 127.0.0.1 and 127.0.0.2 are different hosts.
-    let slow = Server::start_on("127.0.0.1", |r| Resp::html(article(&r.path)).delay(Duration::from_secs(2)));
+    let slow = Server::start_on("127.0.0.1", |r| {
+        Resp::html(article(&r.path)).delay(Duration::from_secs(2))
+    });
     let fast = Server::start_on("127.0.0.2", |r| Resp::html(article(&r.path)));
     let mut cfg = config();
     cfg.obey_robots = false;
@@ -61,8 +75,16 @@ async fn a_slow_host_does_not_hold_up_others() {
     let (recs, _) = scrape_list(fetcher, &list, RunOptions::default()).await;
     assert_eq!(recs.len(), 7);
     // Unordered output: every fast page is written before the slow host's first one.
-    let first_slow = recs.iter().position(|r| r.record.source.contains("127.0.0.1")).unwrap();
-    assert_eq!(first_slow, 5, "{:?}", recs.iter().map(|r| &r.record.source).collect::<Vec<_>>());
+    let first_slow = recs
+        .iter()
+        .position(|r| r.record.source.contains("127.0.0.1"))
+        .unwrap();
+    assert_eq!(
+        first_slow,
+        5,
+        "{:?}",
+        recs.iter().map(|r| &r.record.source).collect::<Vec<_>>()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

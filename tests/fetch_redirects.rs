@@ -44,5 +44,9 @@ async fn too_many_redirects_give_up() {
     });
     let rec = scrape_one(config(), &srv.url("/r0")).await;
     assert_eq!(kind(&rec), "too_many_redirects", "{rec:?}");
-    assert_eq!(srv.requests().len(), 12, "robots.txt, then the first request plus 10 redirects");
+    assert_eq!(
+        srv.requests().len(),
+        12,
+        "robots.txt, then the first request plus 10 redirects"
+    );
 }

@@ -38,13 +38,19 @@ async fn retries_run_out() {
 async fn too_many_requests_honours_retry_after() {
     let n = AtomicUsize::new(0);
     let srv = Server::start(move |r| match r.path.as_str() {
-        "/busy" if n.fetch_add(1, Ordering::SeqCst) == 0 => Resp::new(429).header("Retry-After", "1"),
+        "/busy" if n.fetch_add(1, Ordering::SeqCst) == 0 => {
+            Resp::new(429).header("Retry-After", "1")
+        }
         "/busy" => Resp::html(article("Busy")),
         _ => Resp::not_found(),
     });
     let rec = scrape_one(config(), &srv.url("/busy")).await;
     assert_eq!(kind(&rec), "ok", "{rec:?}");
-    let hits: Vec<_> = srv.requests().into_iter().filter(|r| r.path == "/busy").collect();
+    let hits: Vec<_> = srv
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/busy")
+        .collect();
     assert_eq!(hits.len(), 2);
     // Generous lower bound only: the retry waited for Retry-After, not the 20 ms backoff.
     let gap = hits[1].at - hits[0].at;

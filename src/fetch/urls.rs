@@ -4,6 +4,8 @@ use std::collections::HashSet;
 use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io::{self, BufRead, BufReader};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use url::Url;
 
@@ -105,10 +107,16 @@ pub struct UrlReader {
     current: Option<(String, Box<dyn BufRead + Send>, u64)>,
     seen: HashSet<u64>,
     done: HashSet<u64>,
+    counts: Arc<ReaderCounts>,
+}
+
+/// What a [`UrlReader`] skipped; shared, so it can be read while the reader runs elsewhere.
+#[derive(Debug, Default)]
+pub struct ReaderCounts {
     /// Lines skipped because the same URL came earlier.
-    pub duplicates: u64,
+    pub duplicates: AtomicU64,
     /// Lines skipped because a previous run already wrote them.
-    pub resumed: u64,
+    pub resumed: AtomicU64,
 }
 
 impl UrlReader {
@@ -119,9 +127,13 @@ impl UrlReader {
             current: None,
             seen: HashSet::new(),
             done,
-            duplicates: 0,
-            resumed: 0,
+            counts: Arc::default(),
         }
+    }
+
+    /// The skip counters, readable from any thread.
+    pub fn counts(&self) -> Arc<ReaderCounts> {
+        self.counts.clone()
     }
 
     /// A reader over an in-memory list, for tests and library users.
@@ -180,7 +192,7 @@ impl Iterator for UrlReader {
                 Line::Invalid { source, message } => {
                     let fp = fingerprint(&source);
                     if self.done.contains(&fp) {
-                        self.resumed += 1;
+                        self.counts.resumed.fetch_add(1, Ordering::Relaxed);
                         continue;
                     }
                     let msg = format!("{name}:{lineno}: {message}");
@@ -193,12 +205,12 @@ impl Iterator for UrlReader {
                 Line::Url { source, url } => {
                     let fp = fingerprint(&normalise(&url));
                     if !self.seen.insert(fp) {
-                        self.duplicates += 1;
+                        self.counts.duplicates.fetch_add(1, Ordering::Relaxed);
                         tracing::debug!(%source, "duplicate URL skipped");
                         continue;
                     }
                     if self.done.contains(&fp) || self.done.contains(&fingerprint(&source)) {
-                        self.resumed += 1;
+                        self.counts.resumed.fetch_add(1, Ordering::Relaxed);
                         continue;
                     }
                     return Some(Job::Fetch { source, url });

@@ -57,7 +57,9 @@ impl Resp {
             .body(body)
     }
     pub fn not_found() -> Resp {
-        Resp::new(404).header("Content-Type", "text/plain").body("not found")
+        Resp::new(404)
+            .header("Content-Type", "text/plain")
+            .body("not found")
     }
     pub fn redirect(to: &str) -> Resp {
         Resp::new(302).header("Location", to)
@@ -111,7 +113,10 @@ impl Server {
         let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
         let (l2, a2, m2) = (log.clone(), active.clone(), max_active.clone());
         let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async move {
                 let listener = TcpListener::from_std(std_listener).unwrap();
                 loop {
@@ -152,7 +157,12 @@ impl Server {
 
     /// Requests so far for `path`.
     pub fn hits(&self, path: &str) -> usize {
-        self.log.lock().unwrap().iter().filter(|r| r.path == path).count()
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == path)
+            .count()
     }
 
     /// The most requests the server was ever answering at once.
@@ -264,7 +274,10 @@ pub fn config() -> dehusk::fetch::FetchConfig {
 }
 
 /// Scrapes `urls` (one per line) with `cfg` and returns the records in input order.
-pub async fn scrape(cfg: dehusk::fetch::FetchConfig, list: &str) -> Vec<dehusk::fetch::FetchedRecord> {
+pub async fn scrape(
+    cfg: dehusk::fetch::FetchConfig,
+    list: &str,
+) -> Vec<dehusk::fetch::FetchedRecord> {
     let fetcher = Arc::new(dehusk::fetch::Fetcher::new(cfg, dehusk::Extractor::new()).unwrap());
     let opts = dehusk::fetch::RunOptions {
         ordered: true,
@@ -274,7 +287,10 @@ pub async fn scrape(cfg: dehusk::fetch::FetchConfig, list: &str) -> Vec<dehusk::
 }
 
 /// Scrapes a single URL and returns its record.
-pub async fn scrape_one(cfg: dehusk::fetch::FetchConfig, url: &str) -> dehusk::fetch::FetchedRecord {
+pub async fn scrape_one(
+    cfg: dehusk::fetch::FetchConfig,
+    url: &str,
+) -> dehusk::fetch::FetchedRecord {
     let mut recs = scrape(cfg, url).await;
     assert_eq!(recs.len(), 1, "one record per URL: {recs:?}");
     recs.remove(0)
