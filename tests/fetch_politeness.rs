@@ -103,3 +103,33 @@ async fn ordered_output_keeps_input_order() {
     let want: Vec<String> = paths.iter().map(|p| srv.url(p)).collect();
     assert_eq!(got, want);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_host_fails_fast() {
+    // A port that was just free: connections are refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let list: String = (0..12)
+        .map(|i| format!("http://127.0.0.1:{port}/p{i}\n"))
+        .collect();
+    let mut cfg = config();
+    cfg.retries = 1;
+    let recs = scrape(cfg, &list).await;
+    assert_eq!(recs.len(), 12);
+    assert!(recs.iter().all(|r| kind(r) == "connect"), "{recs:?}");
+    let skipped = recs
+        .iter()
+        .filter(|r| {
+            r.record
+                .error
+                .as_ref()
+                .unwrap()
+                .message
+                .contains("not tried")
+        })
+        .count();
+    assert!(skipped >= 5, "only {skipped} skipped");
+}

@@ -151,11 +151,8 @@ impl Fetcher {
     /// `None` only when the fetcher was stopped before the request went out.
     pub async fn fetch_record(&self, source: &str, url: &Url) -> Option<FetchedRecord> {
         let host = self.hosts.get(&url.origin().ascii_serialization());
-        let failures = host.failures();
-        if failures >= self.cfg.host_failure_limit.max(1) {
-            let msg =
-                format!("not tried: the last {failures} requests to this host could not connect");
-            let mut r = FetchedRecord::failed(source, "connect", msg);
+        if let Some(e) = self.host_given_up(&host) {
+            let mut r = FetchedRecord::failed(source, e.kind(), e.to_string());
             r.record.url = Some(url.to_string());
             return Some(r);
         }
@@ -177,7 +174,8 @@ impl Fetcher {
         let final_url = out.final_url.as_ref().unwrap_or(url).to_string();
         let mut rec = match out.result {
             Err(e) => {
-                if e.is_connect() {
+                // A timeout with no answer at all is as bad as a refused connection.
+                if e.is_connect() || (e.is_timeout() && out.status.is_none()) {
                     host.connect_failed();
                 }
                 let mut r = FetchedRecord::failed(source, e.kind(), e.to_string());
@@ -199,6 +197,17 @@ impl Fetcher {
         rec.fetched_at = Some(fetched_at);
         rec.elapsed_ms = Some(out.elapsed.as_millis() as u64);
         Some(rec)
+    }
+
+    /// Checked both before and after waiting for the host, since many URLs of a dead host
+    /// may already be waiting when it is found dead.
+    fn host_given_up(&self, host: &Host) -> Option<FetchError> {
+        let failures = host.failures();
+        (failures >= self.cfg.host_failure_limit.max(1)).then(|| {
+            FetchError::Connect(format!(
+                "not tried: the last {failures} requests to this host got no answer"
+            ))
+        })
     }
 
     async fn extract(
@@ -284,6 +293,15 @@ impl Fetcher {
                 .or_stop(self.global.acquire())
                 .await?
                 .expect("never closed");
+            if let Some(e) = self.host_given_up(host) {
+                return Some(Outcome {
+                    final_url: None,
+                    status: None,
+                    content_type: None,
+                    elapsed: Duration::ZERO,
+                    result: Err(e),
+                });
+            }
             let t0 = *started.get_or_insert_with(Instant::now);
             let _inflight = self.stats.in_flight_guard();
             let (mut out, wait) = self.attempt(url).await;

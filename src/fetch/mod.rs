@@ -51,7 +51,7 @@ pub struct FetchConfig {
     pub save_html: Option<PathBuf>,
     /// Redirects followed before giving up.
     pub max_redirects: usize,
-    /// After this many URLs of one host failed to connect in a row, its remaining URLs fail
+    /// After this many URLs of one host got no answer in a row, its remaining URLs fail
     /// at once instead of each waiting for its own timeouts.
     pub host_failure_limit: u32,
     /// Crawl-delay values from robots.txt are capped at this, so one site cannot park a run.
