@@ -200,6 +200,9 @@ fn write_lines(
     mut out: Box<dyn Write + Send>,
 ) -> impl FnMut(&FetchedRecord) -> io::Result<()> + Send + 'static {
     move |rec| {
+        if let Some(e) = &rec.record.error {
+            tracing::info!(source = %rec.record.source, kind = %e.kind, "{}", e.message);
+        }
         let mut buf = serde_json::to_vec(rec).map_err(io::Error::other)?;
         buf.push(b'\n');
         out.write_all(&buf)?;
