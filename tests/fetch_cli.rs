@@ -6,7 +6,11 @@ use assert_cmd::Command;
 use common::{article, Resp, Server};
 
 fn dehusk() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_dehusk"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dehusk"));
+    for v in common::PROXY_VARS {
+        c.env_remove(v);
+    }
+    c
 }
 
 fn site() -> Server {

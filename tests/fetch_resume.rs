@@ -41,6 +41,9 @@ fn slow_site() -> Server {
 
 fn spawn_scrape(list: &Path, out: &Path, resume: bool) -> Child {
     let mut c = Command::new(env!("CARGO_BIN_EXE_dehusk"));
+    for v in common::PROXY_VARS {
+        c.env_remove(v);
+    }
     c.args(["scrape", "--quiet", "--delay", "0", "--per-host", "1", "-o"])
         .arg(out);
     if resume {

@@ -87,7 +87,11 @@ impl Fetcher {
                 .parse()
                 .expect("valid header"),
         );
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if !cfg.env_proxy {
+            builder = builder.no_proxy();
+        }
+        let client = builder
             .user_agent(cfg.user_agent.clone())
             .default_headers(headers)
             .timeout(cfg.timeout)

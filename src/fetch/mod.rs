@@ -56,6 +56,8 @@ pub struct FetchConfig {
     pub host_failure_limit: u32,
     /// Crawl-delay values from robots.txt are capped at this, so one site cannot park a run.
     pub max_crawl_delay: Duration,
+    /// Use the proxies named in the environment (`HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`).
+    pub env_proxy: bool,
 }
 
 impl Default for FetchConfig {
@@ -75,6 +77,7 @@ impl Default for FetchConfig {
             max_redirects: 10,
             host_failure_limit: 5,
             max_crawl_delay: Duration::from_secs(60),
+            env_proxy: true,
         }
     }
 }

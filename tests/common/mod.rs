@@ -269,6 +269,8 @@ pub fn config() -> dehusk::fetch::FetchConfig {
         delay: Duration::ZERO,
         retry_base: Duration::from_millis(20),
         timeout: Duration::from_secs(10),
+        // A proxy in the test environment must not intercept loopback requests.
+        env_proxy: false,
         ..Default::default()
     }
 }
@@ -300,3 +302,13 @@ pub async fn scrape_one(
 pub fn kind(r: &dehusk::fetch::FetchedRecord) -> &str {
     r.error_kind().unwrap_or("ok")
 }
+
+/// Environment variables that would send the CLI's loopback requests through a proxy.
+pub const PROXY_VARS: &[&str] = &[
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
