@@ -20,6 +20,7 @@
 //! ```
 
 pub mod error;
+pub mod fetch;
 pub mod extract;
 pub mod input;
 pub mod output;
