@@ -20,8 +20,8 @@
 //! ```
 
 pub mod error;
-pub mod fetch;
 pub mod extract;
+pub mod fetch;
 pub mod input;
 pub mod output;
 pub mod record;

@@ -48,7 +48,10 @@ fn is_price(t: &str) -> bool {
     if t.len() > 40 {
         return false;
     }
-    let has_cur = t.contains(['$', '€', '£', '¥', '₹']) || t.contains("USD") || t.contains("EUR") || t.contains("GBP");
+    let has_cur = t.contains(['$', '€', '£', '¥', '₹'])
+        || t.contains("USD")
+        || t.contains("EUR")
+        || t.contains("GBP");
     has_cur && t.chars().any(|c| c.is_ascii_digit())
 }
 
@@ -74,11 +77,9 @@ pub fn features(dom: &Dom) -> Features {
             Tag::Article => f.articles += 1,
             Tag::Time => f.times += 1,
             Tag::H(2) | Tag::H(3) => f.sections += 1,
-            Tag::Text => {
-                if n.chars < 30 && is_price(dom.text_of(i)) {
-                    f.prices += 1;
-                    price_at.push(i as u32);
-                }
+            Tag::Text if n.chars < 30 && is_price(dom.text_of(i)) => {
+                f.prices += 1;
+                price_at.push(i as u32);
             }
             _ => {}
         }
@@ -87,7 +88,8 @@ pub fn features(dom: &Dom) -> Features {
         }
     }
     f.inputs = body.inputs;
-    f.concentration = para_parents.values().copied().max().unwrap_or(0) as f32 / f.long_paras.max(1) as f32;
+    f.concentration =
+        para_parents.values().copied().max().unwrap_or(0) as f32 / f.long_paras.max(1) as f32;
     f.prose = p_chars as f32 / body.chars.max(1) as f32;
     // Chrome (menus, footers, sidebars, related blocks) is full of link runs that are not
     // the page's own cards.
@@ -106,13 +108,16 @@ pub fn features(dom: &Dom) -> Features {
     let mut in_chrome = vec![false; dom.nodes.len()];
     for i in 0..dom.nodes.len() {
         let n = &dom.nodes[i];
-        let parent = if n.parent == u32::MAX { false } else { in_chrome[n.parent as usize] };
+        let parent = if n.parent == u32::MAX {
+            false
+        } else {
+            in_chrome[n.parent as usize]
+        };
         in_chrome[i] = parent || n.concepts.any(CHROME);
     }
     // Repeated cards: runs of same-signature siblings holding links.
     let mut sig_count: HashMap<(u8, &str), (u32, u32, u32)> = HashMap::new();
-    for i in 0..dom.nodes.len() {
-        let n = &dom.nodes[i];
+    for (i, n) in dom.nodes.iter().enumerate() {
         if n.tag == Tag::Text || n.end as usize - i < 8 || in_chrome[i] {
             continue;
         }
@@ -127,7 +132,10 @@ pub fn features(dom: &Dom) -> Features {
             if kids > 400 {
                 break;
             }
-            let class = dom.attr(c, "class").and_then(|s| s.split_whitespace().next()).unwrap_or("");
+            let class = dom
+                .attr(c, "class")
+                .and_then(|s| s.split_whitespace().next())
+                .unwrap_or("");
             let e = sig_count.entry((tag_code(cn.tag), class)).or_default();
             e.0 += 1;
             if cn.links > 0 && cn.chars >= 15 && cn.chars <= 800 {
@@ -171,15 +179,42 @@ fn url_evidence(url: Option<&str>) -> Vec<(PageType, f32)> {
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let has = |s: &str| segs.contains(&s);
     let first = |s: &str| host.starts_with(s);
-    if first("forum.") || first("forums.") || first("community.") || first("discuss.") || first("discourse.")
-        || has("t") || has("thread") || has("threads") || has("topic") || has("topics") || has("questions")
-        || path.contains("viewtopic") || has("forum") || has("forums") || has("discussion") || has("comments")
+    if first("forum.")
+        || first("forums.")
+        || first("community.")
+        || first("discuss.")
+        || first("discourse.")
+        || has("t")
+        || has("thread")
+        || has("threads")
+        || has("topic")
+        || has("topics")
+        || has("questions")
+        || path.contains("viewtopic")
+        || has("forum")
+        || has("forums")
+        || has("discussion")
+        || has("comments")
     {
         out.push((PageType::Forum, 3.0));
     }
-    if first("docs.") || first("developer.") || first("developers.") || first("wiki.") || first("learn.")
-        || has("docs") || has("doc") || has("documentation") || has("reference") || has("api") || has("manual")
-        || has("wiki") || has("guide") || has("guides") || has("tutorial") || has("book") || has("userguide")
+    if first("docs.")
+        || first("developer.")
+        || first("developers.")
+        || first("wiki.")
+        || first("learn.")
+        || has("docs")
+        || has("doc")
+        || has("documentation")
+        || has("reference")
+        || has("api")
+        || has("manual")
+        || has("wiki")
+        || has("guide")
+        || has("guides")
+        || has("tutorial")
+        || has("book")
+        || has("userguide")
         || has("handbook")
     {
         out.push((PageType::Documentation, 2.5));
@@ -187,20 +222,42 @@ fn url_evidence(url: Option<&str>) -> Vec<(PageType, f32)> {
     if has("product") || has("products") || has("dp") || has("ip") || has("item") || has("p") {
         out.push((PageType::Product, 2.0));
     }
-    if has("collections") || has("collection") || has("category") || has("categories") || has("c") || has("l")
-        || has("shop") || has("shopping") || has("product-category") || has("b") || has("zgbs") || has("w")
+    if has("collections")
+        || has("collection")
+        || has("category")
+        || has("categories")
+        || has("c")
+        || has("l")
+        || has("shop")
+        || has("shopping")
+        || has("product-category")
+        || has("b")
+        || has("zgbs")
+        || has("w")
     {
         out.push((PageType::Collection, 2.0));
     }
-    if has("services") || has("service") || has("solutions") || has("features") || has("consulting")
-        || has("pricing") || has("platform")
+    if has("services")
+        || has("service")
+        || has("solutions")
+        || has("features")
+        || has("consulting")
+        || has("pricing")
+        || has("platform")
     {
         out.push((PageType::Service, 2.0));
     }
-    if segs.iter().any(|s| s.len() == 4 && s.starts_with("20") && s.chars().all(|c| c.is_ascii_digit()))
+    if segs
+        .iter()
+        .any(|s| s.len() == 4 && s.starts_with("20") && s.chars().all(|c| c.is_ascii_digit()))
         || has("blog") && segs.len() >= 2
-        || has("article") || has("articles") || has("news") && segs.len() >= 2 || has("post") || has("posts")
-        || has("story") || has("stories")
+        || has("article")
+        || has("articles")
+        || has("news") && segs.len() >= 2
+        || has("post")
+        || has("posts")
+        || has("story")
+        || has("stories")
     {
         out.push((PageType::Article, 2.0));
     }
@@ -209,7 +266,23 @@ fn url_evidence(url: Option<&str>) -> Vec<(PageType, f32)> {
         // A home page: a news front page, a shop front or a company's landing page.
         out.push((PageType::Listing, 0.5));
         out.push((PageType::Service, 0.5));
-    } else if matches!(last, "news" | "blog" | "recent" | "latest" | "archive" | "articles" | "stories" | "hub" | "list" | "trending" | "recipes" | "programs" | "events" | "jobs") {
+    } else if matches!(
+        last,
+        "news"
+            | "blog"
+            | "recent"
+            | "latest"
+            | "archive"
+            | "articles"
+            | "stories"
+            | "hub"
+            | "list"
+            | "trending"
+            | "recipes"
+            | "programs"
+            | "events"
+            | "jobs"
+    ) {
         out.push((PageType::Listing, 2.5));
     }
     out
@@ -247,9 +320,18 @@ pub fn classify_with(dom: &Dom, meta: &Meta, url: Option<&str>, f: &Features) ->
     if has("service") || has("professionalservice") || has("softwareapplication") {
         add(PageType::Service, 2.0);
     }
-    let article_markup = ["article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle", "scholarlyarticle", "liveblogposting"]
-        .iter()
-        .any(|t| has(t));
+    let article_markup = [
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "scholarlyarticle",
+        "liveblogposting",
+    ]
+    .iter()
+    .any(|t| has(t));
     if article_markup {
         add(PageType::Article, 3.0);
     }
@@ -286,7 +368,10 @@ pub fn classify_with(dom: &Dom, meta: &Meta, url: Option<&str>, f: &Features) ->
         add(PageType::Forum, 2.0 + f.posts.min(10) as f32 / 5.0);
     }
     if f.priced_cards >= 4 {
-        add(PageType::Collection, 3.0 + f.priced_cards.min(20) as f32 / 10.0);
+        add(
+            PageType::Collection,
+            3.0 + f.priced_cards.min(20) as f32 / 10.0,
+        );
     } else if f.prices >= 1 && f.prices <= 6 && f.inputs >= 1 && f.cards < 8 {
         add(PageType::Product, 1.5);
     }
