@@ -33,6 +33,12 @@ enum Command {
     Extract(ExtractArgs),
     /// Fetch URLs (one per line) and extract each page into a record.
     Scrape(cli_scrape::ScrapeArgs),
+    /// Print the page-type model's features for each page, as JSON lines (for training).
+    #[command(hide = true)]
+    Features {
+        /// Files or directories.
+        inputs: Vec<String>,
+    },
     /// Print the content decisions for one page (for debugging extraction).
     #[command(hide = true)]
     Trace {
@@ -89,6 +95,7 @@ fn main() -> ExitCode {
         Command::Extract(args) => run_extract(args),
         Command::Scrape(args) => cli_scrape::run(args),
         Command::Trace { path, url } => run_trace(&path, url.as_deref()),
+        Command::Features { inputs } => run_features(&inputs),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -227,5 +234,15 @@ fn run_trace(path: &std::path::Path, url: Option<&str>) -> anyhow::Result<u8> {
     let bytes = input::read(&Input::File(path.to_path_buf()), u64::MAX)?;
     let (html, _) = dehusk::extract::charset::decode(&bytes, None);
     print!("{}", dehusk::extract::trace(&html, url));
+    Ok(0)
+}
+
+fn run_features(args: &[String]) -> anyhow::Result<u8> {
+    for inp in input::expand(args) {
+        let bytes = input::read(&inp, u64::MAX)?;
+        let (html, _) = dehusk::extract::charset::decode(&bytes, None);
+        let v = dehusk::extract::page_features(&html, None);
+        println!("{}", serde_json::json!({"source": inp.source(), "x": v}));
+    }
     Ok(0)
 }

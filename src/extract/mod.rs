@@ -12,6 +12,7 @@ pub mod dates;
 pub mod dom;
 pub mod metadata;
 pub mod pagetype;
+pub mod pagetype_model;
 pub mod render;
 pub mod score;
 pub mod side;
@@ -481,6 +482,15 @@ fn iso639_1(code: &str) -> &str {
     }
 }
 
+/// The page-type model's input vector for one page (for training the model).
+pub fn page_features(html: &str, url: Option<&str>) -> Vec<f32> {
+    let doc = parse(html);
+    let dom = dom::Dom::build(&doc, Options::default().max_nodes);
+    let meta = metadata::extract(&dom, url);
+    let f = pagetype::features(&dom);
+    pagetype::vector(&meta, meta.url.as_deref().or(url), &f)
+}
+
 /// A plain-text trace of the content decisions for one page: the chosen roots and every
 /// removed subtree with its reason. For debugging extraction on a site.
 pub fn trace(html: &str, url: Option<&str>) -> String {
@@ -516,7 +526,12 @@ pub fn trace(html: &str, url: Option<&str>) -> String {
     );
     let _ = writeln!(
         out,
-        "features={:?} date={:?} authors={:?} ld={:?} og={:?}",
+        "model={:?} features={:?} date={:?} authors={:?} ld={:?} og={:?}",
+        pagetype::classify_model(
+            &meta,
+            meta.url.as_deref().or(url),
+            &pagetype::features(&dom)
+        ),
         pagetype::features(&dom),
         meta.date,
         meta.authors,

@@ -1,6 +1,7 @@
 //! Page-type classification: schema.org types, OpenGraph, the URL and page structure
-//! (repeated cards, prices, code blocks, prose, calls to action) add evidence to each type,
-//! and the best-supported type wins.
+//! (repeated cards, prices, code blocks, prose concentration, dated items) become one feature
+//! vector, and a multinomial logistic regression (weights in `pagetype_model`, fitted by
+//! `scripts/train_pagetype.py`) picks the type.
 
 use std::collections::HashMap;
 
@@ -288,128 +289,138 @@ fn url_evidence(url: Option<&str>) -> Vec<(PageType, f32)> {
     out
 }
 
-/// Guesses the page type; returns the type and the features that decided it.
-pub fn classify(dom: &Dom, meta: &Meta, url: Option<&str>) -> PageType {
-    classify_with(dom, meta, url, &features(dom))
+/// Names of the model's inputs, in order (see [`vector`]).
+pub const FEATURE_NAMES: &[&str] = &[
+    "ld_article",
+    "ld_product",
+    "ld_list",
+    "ld_forum",
+    "ld_tech",
+    "ld_service",
+    "og_article",
+    "og_product",
+    "og_website",
+    "has_date",
+    "has_author",
+    "long_paras",
+    "concentration",
+    "prose",
+    "cards",
+    "priced_cards",
+    "prices",
+    "pre",
+    "code",
+    "posts",
+    "articles",
+    "times",
+    "sections",
+    "inputs",
+    "chars",
+    "url_forum",
+    "url_docs",
+    "url_product",
+    "url_collection",
+    "url_service",
+    "url_article",
+    "url_listing",
+    "url_home",
+];
+
+/// The page as a numeric vector for the page-type model.
+pub fn vector(meta: &Meta, url: Option<&str>, f: &Features) -> Vec<f32> {
+    let types: Vec<&str> = meta.ld_types.iter().map(|s| s.as_str()).collect();
+    let has = |t: &[&str]| f32::from(u8::from(t.iter().any(|x| types.contains(x))));
+    let lg = |x: u32| (x as f32).ln_1p();
+    let og = meta.og_type.as_deref().unwrap_or("");
+    let mut v = vec![
+        has(&[
+            "article",
+            "newsarticle",
+            "blogposting",
+            "reportagenewsarticle",
+            "analysisnewsarticle",
+            "opinionnewsarticle",
+            "scholarlyarticle",
+            "liveblogposting",
+        ]),
+        has(&["product"]),
+        has(&[
+            "collectionpage",
+            "offercatalog",
+            "itemlist",
+            "searchresultspage",
+        ]),
+        has(&["discussionforumposting", "qapage", "question", "comment"]),
+        has(&["techarticle", "apireference", "howto"]),
+        has(&[
+            "service",
+            "professionalservice",
+            "softwareapplication",
+            "localbusiness",
+            "faqpage",
+        ]),
+        f32::from(u8::from(og == "article")),
+        f32::from(u8::from(og.contains("product"))),
+        f32::from(u8::from(og == "website")),
+        f32::from(u8::from(meta.date.is_some())),
+        f32::from(u8::from(!meta.authors.is_empty())),
+        lg(f.long_paras),
+        f.concentration,
+        f.prose,
+        lg(f.cards),
+        lg(f.priced_cards),
+        lg(f.prices),
+        lg(f.pre),
+        lg(f.code),
+        lg(f.posts),
+        lg(f.articles),
+        lg(f.times),
+        lg(f.sections),
+        lg(f.inputs),
+        lg(f.chars) / 5.0,
+    ];
+    let ev = url_evidence(url);
+    let on = |t: PageType| f32::from(u8::from(ev.iter().any(|(x, w)| *x == t && *w > 1.0)));
+    v.extend([
+        on(PageType::Forum),
+        on(PageType::Documentation),
+        on(PageType::Product),
+        on(PageType::Collection),
+        on(PageType::Service),
+        on(PageType::Article),
+        on(PageType::Listing),
+        f32::from(u8::from(
+            ev.iter().any(|(t, w)| *t == PageType::Listing && *w < 1.0),
+        )),
+    ]);
+    v
 }
 
-/// Classifies from precomputed features.
-pub fn classify_with(dom: &Dom, meta: &Meta, url: Option<&str>, f: &Features) -> PageType {
-    let types: Vec<&str> = meta.ld_types.iter().map(|s| s.as_str()).collect();
-    let has = |t: &str| types.contains(&t);
-    let mut score: HashMap<PageType, f32> = HashMap::new();
-    let mut add = |t: PageType, w: f32| *score.entry(t).or_default() += w;
+/// Guesses the page type; returns the type and the features that decided it.
+pub fn classify(dom: &Dom, meta: &Meta, url: Option<&str>) -> PageType {
+    classify_model(meta, url, &features(dom)).0
+}
 
-    // Markup declared by the site is the strongest evidence.
-    if has("discussionforumposting") || has("qapage") || has("question") {
-        add(PageType::Forum, 6.0);
+/// Classifies from precomputed features with the trained model (see
+/// `scripts/train_pagetype.py`); returns the type and the model's probability for it.
+pub fn classify_model(meta: &Meta, url: Option<&str>, f: &Features) -> (PageType, f32) {
+    use super::pagetype_model::{BIAS, CLASSES, WEIGHTS};
+    if f.chars < 100 {
+        return (PageType::Other, 0.5);
     }
-    if has("product") && !has("itemlist") && !has("collectionpage") && !has("offercatalog") {
-        add(PageType::Product, 5.0);
-    }
-    if has("collectionpage") || has("offercatalog") || has("itemlist") {
-        if f.priced_cards >= 4 {
-            add(PageType::Collection, 3.0);
-        } else {
-            add(PageType::Listing, 2.0);
+    let x = vector(meta, url, f);
+    let mut z = BIAS;
+    for (xi, row) in x.iter().zip(WEIGHTS.iter()) {
+        for (zc, w) in z.iter_mut().zip(row.iter()) {
+            *zc += xi * w;
         }
     }
-    if has("techarticle") || has("apireference") {
-        add(PageType::Documentation, 4.0);
-    }
-    if has("service") || has("professionalservice") || has("softwareapplication") {
-        add(PageType::Service, 2.0);
-    }
-    let article_markup = [
-        "article",
-        "newsarticle",
-        "blogposting",
-        "reportagenewsarticle",
-        "analysisnewsarticle",
-        "opinionnewsarticle",
-        "scholarlyarticle",
-        "liveblogposting",
-    ]
-    .iter()
-    .any(|t| has(t));
-    if article_markup {
-        add(PageType::Article, 3.0);
-    }
-    match meta.og_type.as_deref() {
-        Some("article") => add(PageType::Article, 2.0),
-        Some(t) if t.contains("product") && t != "product.group" => add(PageType::Product, 3.0),
-        Some("product.group") => add(PageType::Collection, 3.0),
-        _ => {}
-    }
-    for (t, w) in url_evidence(url) {
-        add(t, w);
-    }
-
-    // Structure.
-    if meta.date.is_some() {
-        add(PageType::Article, 1.5);
-    }
-    if !meta.authors.is_empty() {
-        add(PageType::Article, 1.0);
-    }
-    if f.long_paras >= 4 && f.concentration >= 0.5 {
-        add(PageType::Article, 1.0 + (f.long_paras.min(12) as f32) / 6.0);
-    } else if f.long_paras >= 4 && f.concentration < 0.35 {
-        // Many long paragraphs, each in its own container: teaser summaries.
-        add(PageType::Listing, 2.0);
-    }
-    if meta.og_type.as_deref() == Some("website") {
-        add(PageType::Article, -1.0);
-    }
-    if f.times >= 6 {
-        add(PageType::Listing, 1.0 + f.times.min(20) as f32 / 10.0);
-    }
-    if f.posts >= 3 {
-        add(PageType::Forum, 2.0 + f.posts.min(10) as f32 / 5.0);
-    }
-    if f.priced_cards >= 4 {
-        add(
-            PageType::Collection,
-            3.0 + f.priced_cards.min(20) as f32 / 10.0,
-        );
-    } else if f.prices >= 1 && f.prices <= 6 && f.inputs >= 1 && f.cards < 8 {
-        add(PageType::Product, 1.5);
-    }
-    if f.cards >= 8 && f.long_paras < 4 && f.priced_cards < 4 {
-        add(PageType::Listing, 1.5 + f.cards.min(30) as f32 / 15.0);
-    }
-    if f.articles >= 5 {
-        add(PageType::Listing, 1.0 + f.articles.min(20) as f32 / 10.0);
-    }
-    if f.pre >= 3 || f.code >= 15 {
-        add(PageType::Documentation, 1.5 + (f.pre.min(10) as f32) / 5.0);
-    }
-    // No date, no byline, no article markup: a landing or service page describes itself in
-    // many short sections rather than one dated story.
-    if meta.date.is_none() && meta.authors.is_empty() && !article_markup {
-        add(PageType::Service, 1.0);
-        if f.sections >= 3 && f.long_paras < 8 {
-            add(PageType::Service, 1.0);
-        }
-    }
-    let _ = dom;
-    let mut best = (PageType::Article, 0.9f32);
-    for t in [
-        PageType::Forum,
-        PageType::Product,
-        PageType::Collection,
-        PageType::Documentation,
-        PageType::Listing,
-        PageType::Service,
-        PageType::Article,
-    ] {
-        let s = score.get(&t).copied().unwrap_or(0.0);
-        if s > best.1 {
-            best = (t, s);
-        }
-    }
-    if best.1 <= 0.9 && f.chars < 200 {
-        return PageType::Other;
-    }
-    best.0
+    let max = z.iter().copied().fold(f32::MIN, f32::max);
+    let sum: f32 = z.iter().map(|v| (v - max).exp()).sum();
+    let (best, zb) = z.iter().enumerate().fold(
+        (0, f32::MIN),
+        |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc },
+    );
+    let p_best = (zb - max).exp() / sum;
+    (CLASSES[best], p_best)
 }
