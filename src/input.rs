@@ -70,7 +70,11 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
         for e in entries.into_iter().rev() {
             if e.is_dir() {
                 stack.push(e);
-            } else if e.file_name().and_then(|n| n.to_str()).is_some_and(is_page_name) {
+            } else if e
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(is_page_name)
+            {
                 files.push(e);
             }
         }

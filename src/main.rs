@@ -12,7 +12,11 @@ use dehusk::input::{self, Input};
 use dehusk::{Extractor, Format, Record, RecordWriter};
 
 #[derive(Parser)]
-#[command(name = "dehusk", version, about = "Strip the boilerplate off web pages: clean article records out.")]
+#[command(
+    name = "dehusk",
+    version,
+    about = "Strip the boilerplate off web pages: clean article records out."
+)]
 struct Cli {
     /// More logging on stderr (-v info, -vv debug); RUST_LOG overrides.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -25,6 +29,15 @@ struct Cli {
 enum Command {
     /// Extract articles from saved HTML files, directories or stdin.
     Extract(ExtractArgs),
+    /// Print the content decisions for one page (for debugging extraction).
+    #[command(hide = true)]
+    Trace {
+        /// The page.
+        path: PathBuf,
+        /// The page URL.
+        #[arg(long)]
+        url: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -70,6 +83,7 @@ fn main() -> ExitCode {
     init_logging(cli.verbose);
     let result = match cli.cmd {
         Command::Extract(args) => run_extract(args),
+        Command::Trace { path, url } => run_trace(&path, url.as_deref()),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -100,7 +114,10 @@ const BATCH: usize = 256;
 fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
     let inputs = input::expand(&args.inputs);
     if args.url.is_some() && inputs.len() > 1 {
-        anyhow::bail!("--url applies to a single input, but {} were given", inputs.len());
+        anyhow::bail!(
+            "--url applies to a single input, but {} were given",
+            inputs.len()
+        );
     }
     if let Some(u) = &args.url {
         url::Url::parse(u).with_context(|| format!("invalid --url {u:?}"))?;
@@ -167,7 +184,10 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if !args.quiet {
-        eprintln!("dehusk: {total} input(s), {} ok, {failed} failed", total - failed);
+        eprintln!(
+            "dehusk: {total} input(s), {} ok, {failed} failed",
+            total - failed
+        );
     }
     Ok(if failed > 0 { 1 } else { 0 })
 }
@@ -183,8 +203,18 @@ fn extract_one(ex: &Extractor, inp: &Input, url: Option<&str>) -> Record {
         }
     };
     // A panic in one page must never take the others down with it.
-    let rec = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ex.extract_bytes(&bytes, url, None)));
-    let mut rec = rec.unwrap_or_else(|_| Record::failed("", "internal", "the extractor panicked on this input"));
+    let rec = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ex.extract_bytes(&bytes, url, None)
+    }));
+    let mut rec = rec
+        .unwrap_or_else(|_| Record::failed("", "internal", "the extractor panicked on this input"));
     rec.source = source;
     rec
+}
+
+fn run_trace(path: &std::path::Path, url: Option<&str>) -> anyhow::Result<u8> {
+    let bytes = input::read(&Input::File(path.to_path_buf()), u64::MAX)?;
+    let (html, _) = dehusk::extract::charset::decode(&bytes, None);
+    print!("{}", dehusk::extract::trace(&html, url));
+    Ok(0)
 }

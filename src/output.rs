@@ -30,7 +30,9 @@ impl FromStr for Format {
             "json" => Ok(Format::Json),
             "text" | "txt" => Ok(Format::Text),
             "markdown" | "md" => Ok(Format::Markdown),
-            other => Err(format!("unknown format {other:?} (expected jsonl, json, text or markdown)")),
+            other => Err(format!(
+                "unknown format {other:?} (expected jsonl, json, text or markdown)"
+            )),
         }
     }
 }
@@ -52,7 +54,11 @@ pub struct RecordWriter<W: Write> {
 impl<W: Write> RecordWriter<W> {
     /// Starts writing `format` to `out`.
     pub fn new(out: W, format: Format) -> Self {
-        RecordWriter { out, format, count: 0 }
+        RecordWriter {
+            out,
+            format,
+            count: 0,
+        }
     }
 
     /// Writes one record. Each record is serialised to memory first, so a failure never
@@ -86,7 +92,11 @@ impl<W: Write> RecordWriter<W> {
                     buf.push(b'\n');
                 }
                 if let Some(e) = &rec.error {
-                    writeln!(buf, "<!-- error {}: {}: {} -->", rec.source, e.kind, e.message)?;
+                    writeln!(
+                        buf,
+                        "<!-- error {}: {}: {} -->",
+                        rec.source, e.kind, e.message
+                    )?;
                 } else {
                     if let Some(t) = &rec.title {
                         writeln!(buf, "# {t}\n")?;

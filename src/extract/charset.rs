@@ -34,7 +34,12 @@ pub fn sniff(bytes: &[u8], http_charset: Option<&str>) -> &'static Encoding {
 }
 
 fn label_to_encoding(label: &str) -> Option<&'static Encoding> {
-    let enc = Encoding::for_label(label.trim().trim_matches(|c| c == '"' || c == '\'').as_bytes())?;
+    let enc = Encoding::for_label(
+        label
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'')
+            .as_bytes(),
+    )?;
     // A page that claims UTF-16 in an ASCII-compatible declaration cannot really be UTF-16
     // (the declaration itself would be unreadable); HTML's rule is to treat it as UTF-8.
     if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
@@ -70,9 +75,14 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
                     .unwrap_or(rest);
                 let len = rest
                     .iter()
-                    .position(|&b| b == b'"' || b == b'\'' || b == b';' || b == b'/' || b.is_ascii_whitespace())
+                    .position(|&b| {
+                        b == b'"' || b == b'\'' || b == b';' || b == b'/' || b.is_ascii_whitespace()
+                    })
                     .unwrap_or(rest.len());
-                if let Some(enc) = std::str::from_utf8(&rest[..len]).ok().and_then(label_to_encoding) {
+                if let Some(enc) = std::str::from_utf8(&rest[..len])
+                    .ok()
+                    .and_then(label_to_encoding)
+                {
                     return Some(enc);
                 }
             }

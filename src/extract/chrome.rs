@@ -166,6 +166,47 @@ const HEADINGS: &[(&str, HeadingKind)] = &[
     ("articoli correlati", HeadingKind::Related),
     ("potrebbe interessarti", HeadingKind::Related),
     ("leia também", HeadingKind::Related),
+    ("leia mais", HeadingKind::Related),
+    ("você pode gostar", HeadingKind::Related),
+    ("você também pode gostar", HeadingKind::Related),
+    ("você pode se interessar", HeadingKind::Related),
+    ("posts relacionados", HeadingKind::Related),
+    ("artigos relacionados", HeadingKind::Related),
+    ("matérias relacionadas", HeadingKind::Related),
+    ("notícias relacionadas", HeadingKind::Related),
+    ("relacionados", HeadingKind::Related),
+    ("mais lidas", HeadingKind::Related),
+    ("últimas notícias", HeadingKind::Related),
+    ("ver también", HeadingKind::Related),
+    ("también te puede interesar", HeadingKind::Related),
+    ("más noticias", HeadingKind::Related),
+    ("relacionadas", HeadingKind::Related),
+    ("ähnliche artikel", HeadingKind::Related),
+    ("auch interessant", HeadingKind::Related),
+    ("weitere nachrichten", HeadingKind::Related),
+    ("dazu passend", HeadingKind::Related),
+    ("articles similaires", HeadingKind::Related),
+    ("à lire également", HeadingKind::Related),
+    ("dans la même rubrique", HeadingKind::Related),
+    ("potrebbe interessarti anche", HeadingKind::Related),
+    ("ti potrebbe interessare", HeadingKind::Related),
+    ("altri articoli", HeadingKind::Related),
+    ("zie ook", HeadingKind::Related),
+    ("meer nieuws", HeadingKind::Related),
+    ("przeczytaj też", HeadingKind::Related),
+    ("czytaj też", HeadingKind::Related),
+    ("другие новости", HeadingKind::Related),
+    ("по теме", HeadingKind::Related),
+    ("читайте также", HeadingKind::Related),
+    ("смотрите также", HeadingKind::Related),
+    ("おすすめ記事", HeadingKind::Related),
+    ("人気記事", HeadingKind::Related),
+    ("こちらもおすすめ", HeadingKind::Related),
+    ("あわせて読みたい", HeadingKind::Related),
+    ("相关阅读", HeadingKind::Related),
+    ("相关新闻", HeadingKind::Related),
+    ("관련 기사", HeadingKind::Related),
+    ("관련기사", HeadingKind::Related),
     ("veja também", HeadingKind::Related),
     ("lees ook", HeadingKind::Related),
     ("gerelateerde artikelen", HeadingKind::Related),
@@ -270,19 +311,48 @@ pub fn heading_kind(text: &str) -> Option<HeadingKind> {
     }
     // Prefix forms: "More from The Times", "Related: ...", "Comments (12)".
     for (h, k) in HEADINGS {
-        if n.starts_with(h) && n[h.len()..].starts_with(' ') && matches!(k, HeadingKind::Related) && h.contains(' ') {
+        if n.starts_with(h)
+            && n[h.len()..].starts_with(' ')
+            && matches!(k, HeadingKind::Related)
+            && h.contains(' ')
+        {
             return Some(*k);
         }
     }
     if n.ends_with(" comments") || n.ends_with(" responses") || n.ends_with(" replies") {
         let first = n.split(' ').next().unwrap_or("");
-        if n.split(' ').count() <= 3 && (first == "no" || first == "one" || first == "reader" || first == "all" || first == "show" || first == "view") {
+        if n.split(' ').count() <= 3
+            && (first == "no"
+                || first == "one"
+                || first == "reader"
+                || first == "all"
+                || first == "show"
+                || first == "view")
+        {
             return Some(HeadingKind::Comments);
         }
     }
-    if text.trim_start().chars().next().is_some_and(|c| c.is_ascii_digit()) {
+    if text
+        .trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit())
+    {
         let rest = normalize_heading(text);
-        if matches!(rest.as_str(), "comments" | "comment" | "responses" | "replies" | "thoughts on" | "kommentare" | "commentaires" | "comentarios") || rest.starts_with("thoughts on ") || rest.starts_with("responses to ") || rest.starts_with("comments on ") {
+        if matches!(
+            rest.as_str(),
+            "comments"
+                | "comment"
+                | "responses"
+                | "replies"
+                | "thoughts on"
+                | "kommentare"
+                | "commentaires"
+                | "comentarios"
+        ) || rest.starts_with("thoughts on ")
+            || rest.starts_with("responses to ")
+            || rest.starts_with("comments on ")
+        {
             return Some(HeadingKind::Comments);
         }
     }
@@ -416,11 +486,17 @@ mod tests {
     #[test]
     fn headings_in_languages() {
         assert_eq!(heading_kind("Related Articles"), Some(HeadingKind::Related));
-        assert_eq!(heading_kind("You may also like"), Some(HeadingKind::Related));
+        assert_eq!(
+            heading_kind("You may also like"),
+            Some(HeadingKind::Related)
+        );
         assert_eq!(heading_kind("Lesen Sie auch:"), Some(HeadingKind::Related));
         assert_eq!(heading_kind("Читайте также"), Some(HeadingKind::Related));
         assert_eq!(heading_kind("12 Comments"), Some(HeadingKind::Comments));
-        assert_eq!(heading_kind("More from The Daily Planet"), Some(HeadingKind::Related));
+        assert_eq!(
+            heading_kind("More from The Daily Planet"),
+            Some(HeadingKind::Related)
+        );
         assert_eq!(heading_kind("Why related work matters for science"), None);
         assert_eq!(heading_kind("#hashtags"), Some(HeadingKind::Tags));
     }
@@ -428,6 +504,8 @@ mod tests {
     #[test]
     fn phrases() {
         assert!(boiler_phrase("© 2024 Example Media. All rights reserved."));
-        assert!(!boiler_phrase("The court said the copyright © claim was void because of prior art in the filing."));
+        assert!(!boiler_phrase(
+            "The court said the copyright © claim was void because of prior art in the filing."
+        ));
     }
 }

@@ -47,6 +47,7 @@ concepts! {
     SIDEBAR = 27;
     TOC = 28;
     COMMENT_STRONG = 29;
+    NOSCRIPT = 30;
 }
 
 impl Concepts {
@@ -90,6 +91,9 @@ pub fn classify(el: &Element, tag: Tag) -> Concepts {
         Tag::Form => Concepts::LOGIN,
         _ => 0,
     };
+    if el.name() == "noscript" {
+        bits |= Concepts::NOSCRIPT;
+    }
     if let Some(name) = Some(el.name()) {
         if name == "dialog" && el.attr("open").is_none() {
             bits |= Concepts::HIDDEN;
@@ -234,7 +238,6 @@ const SUBSTRINGS: &[(&str, u32)] = &[
     ("dateline", Concepts::BYLINE),
     ("pagination", Concepts::PAGINATION),
     ("pager", Concepts::PAGINATION),
-    ("widget", Concepts::WIDGET),
     ("modal", Concepts::DIALOG),
     ("popup", Concepts::DIALOG),
     ("overlay", Concepts::DIALOG),
@@ -321,6 +324,10 @@ const TOKENS: &[(&str, u32)] = &[
     ("header", Concepts::HEADER),
     ("aside", Concepts::ASIDE),
     ("rail", Concepts::SIDEBAR),
+    ("widget", Concepts::WIDGET),
+    ("widgets", Concepts::WIDGET),
+    ("widget-area", Concepts::WIDGET),
+    ("widget_area", Concepts::WIDGET),
     ("toc", Concepts::TOC),
     ("content", Concepts::CONTENT_WEAK),
     ("main", Concepts::CONTENT_WEAK),

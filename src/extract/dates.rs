@@ -212,7 +212,10 @@ pub fn parse_text(s: &str) -> Option<String> {
 /// Extracts a `/YYYY/MM/DD/` date from a URL path.
 pub fn from_url(url: &str) -> Option<String> {
     static URLD: OnceLock<Regex> = OnceLock::new();
-    let r = re(&URLD, r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)");
+    let r = re(
+        &URLD,
+        r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)",
+    );
     let c = r.captures(url)?;
     ymd(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)
 }
@@ -233,16 +236,25 @@ mod tests {
 
     #[test]
     fn written_forms() {
-        assert_eq!(parse_text("Published Nov. 20, 2019 at 5pm").as_deref(), Some("2019-11-20"));
+        assert_eq!(
+            parse_text("Published Nov. 20, 2019 at 5pm").as_deref(),
+            Some("2019-11-20")
+        );
         assert_eq!(parse_text("3 May 2021").as_deref(), Some("2021-05-03"));
         assert_eq!(parse_text("le 3 mars 2021").as_deref(), Some("2021-03-03"));
         assert_eq!(parse_text("20.11.2019").as_deref(), Some("2019-11-20"));
-        assert_eq!(parse_text("12 de mayo de 2020").as_deref(), Some("2020-05-12"));
+        assert_eq!(
+            parse_text("12 de mayo de 2020").as_deref(),
+            Some("2020-05-12")
+        );
         assert_eq!(parse_text("no date here"), None);
     }
 
     #[test]
     fn url_dates() {
-        assert_eq!(from_url("https://x.com/2020/05/12/slug").as_deref(), Some("2020-05-12"));
+        assert_eq!(
+            from_url("https://x.com/2020/05/12/slug").as_deref(),
+            Some("2020-05-12")
+        );
     }
 }

@@ -102,8 +102,8 @@ impl Tag {
             "address" => Tag::Address,
             "details" => Tag::Details,
             "summary" => Tag::Summary,
-            "center" | "hgroup" | "fieldset" | "dialog" | "thead" | "tbody" | "tfoot" | "legend"
-            | "noindex" | "search" | "colgroup" => Tag::Block,
+            "center" | "hgroup" | "fieldset" | "dialog" | "thead" | "tbody" | "tfoot"
+            | "legend" | "noindex" | "search" | "colgroup" => Tag::Block,
             _ => Tag::Inline,
         }
     }
@@ -193,7 +193,6 @@ fn skipped(name: &str) -> bool {
         name,
         "script"
             | "style"
-            | "noscript"
             | "template"
             | "svg"
             | "math"
@@ -270,7 +269,8 @@ impl<'a> Dom<'a> {
                         continue;
                     }
                     let idx = self.nodes.len();
-                    self.nodes.push(Node::new(Tag::Text, parent, depth, node.id(), start));
+                    self.nodes
+                        .push(Node::new(Tag::Text, parent, depth, node.id(), start));
                     let n = &mut self.nodes[idx];
                     n.text_end = end;
                     n.end = idx as u32 + 1;
@@ -416,7 +416,9 @@ impl<'a> Dom<'a> {
             }
             "link" => {
                 if let (Some(rel), Some(href)) = (el.attr("rel"), el.attr("href")) {
-                    if rel.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("canonical"))
+                    if rel
+                        .split_ascii_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("canonical"))
                         && self.canonical.is_none()
                         && !href.trim().is_empty()
                     {
@@ -489,7 +491,10 @@ impl<'a> Dom<'a> {
             }
             if tag == Tag::Text {
                 let ptag = self.nodes[p as usize].tag;
-                if matches!(ptag, Tag::Div | Tag::Td | Tag::Dd | Tag::Li | Tag::Section | Tag::Article) {
+                if matches!(
+                    ptag,
+                    Tag::Div | Tag::Td | Tag::Dd | Tag::Li | Tag::Section | Tag::Article
+                ) {
                     // Loose text directly in a container reads like a paragraph.
                     add.p_chars = n.chars;
                 }

@@ -190,12 +190,17 @@ fn person_names(v: &Value, out: &mut Vec<String>) {
         Value::Array(a) => a.iter().for_each(|x| person_names(x, out)),
         Value::Object(o) => {
             let ty = type_names(v);
-            if ty.iter().any(|t| t == "organization" || t == "newsmediaorganization") {
+            if ty
+                .iter()
+                .any(|t| t == "organization" || t == "newsmediaorganization")
+            {
                 return;
             }
             if let Some(n) = str_of(o.get("name")) {
                 out.push(n);
-            } else if let (Some(g), Some(f)) = (str_of(o.get("givenName")), str_of(o.get("familyName"))) {
+            } else if let (Some(g), Some(f)) =
+                (str_of(o.get("givenName")), str_of(o.get("familyName")))
+            {
                 out.push(format!("{g} {f}"));
             }
         }
@@ -212,7 +217,11 @@ fn person_names(v: &Value, out: &mut Vec<String>) {
 impl Meta {
     fn meta(dom: &Dom, keys: &[&str]) -> Option<(String, String)> {
         for k in keys {
-            if let Some((_, v)) = dom.metas.iter().find(|(name, v)| name == k && !v.is_empty()) {
+            if let Some((_, v)) = dom
+                .metas
+                .iter()
+                .find(|(name, v)| name == k && !v.is_empty())
+            {
                 return Some((k.to_string(), v.clone()));
             }
         }
@@ -220,7 +229,8 @@ impl Meta {
     }
 
     fn set(&mut self, field: &str, source: &str) {
-        self.provenance.insert(field.to_string(), source.to_string());
+        self.provenance
+            .insert(field.to_string(), source.to_string());
     }
 }
 
@@ -242,18 +252,34 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     let main = nodes
         .iter()
         .find(|n| {
-            type_names(n).iter().any(|t| ARTICLE_TYPES[..16].contains(&t.as_str()))
-                && (n.get("headline").is_some() || n.get("articleBody").is_some() || n.get("author").is_some())
+            type_names(n)
+                .iter()
+                .any(|t| ARTICLE_TYPES[..16].contains(&t.as_str()))
+                && (n.get("headline").is_some()
+                    || n.get("articleBody").is_some()
+                    || n.get("author").is_some())
         })
         .or_else(|| {
-            nodes
-                .iter()
-                .find(|n| type_names(n).iter().any(|t| ARTICLE_TYPES.contains(&t.as_str())))
+            nodes.iter().find(|n| {
+                type_names(n)
+                    .iter()
+                    .any(|t| ARTICLE_TYPES.contains(&t.as_str()))
+            })
         })
         .map(|n| LdMain { node: n });
 
     // Title.
-    let og_title = Meta::meta(dom, &["og:title", "twitter:title", "dc.title", "citation_title", "parsely-title", "sailthru.title"]);
+    let og_title = Meta::meta(
+        dom,
+        &[
+            "og:title",
+            "twitter:title",
+            "dc.title",
+            "citation_title",
+            "parsely-title",
+            "sailthru.title",
+        ],
+    );
     let ld_title = main
         .as_ref()
         .and_then(|l| str_of(l.node.get("headline")).or_else(|| str_of(l.node.get("name"))));
@@ -263,7 +289,11 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         .or_else(|| {
             nodes
                 .iter()
-                .find(|n| type_names(n).iter().any(|t| t == "website" || t == "organization" || t == "newsmediaorganization"))
+                .find(|n| {
+                    type_names(n).iter().any(|t| {
+                        t == "website" || t == "organization" || t == "newsmediaorganization"
+                    })
+                })
                 .and_then(|n| str_of(n.get("name")))
         })
         .or_else(|| {
@@ -277,7 +307,9 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     }
     let title_tag = dom.title.as_deref().map(|t| strip_site(t, site.as_deref()));
     let (title, tsrc) = choose_title(
-        og_title.as_ref().map(|(k, v)| (strip_site(v, site.as_deref()), k.as_str())),
+        og_title
+            .as_ref()
+            .map(|(k, v)| (strip_site(v, site.as_deref()), k.as_str())),
         ld_title.map(|t| strip_site(&t, site.as_deref())),
         h1.clone(),
         title_tag,
@@ -288,7 +320,10 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     }
 
     // Authors.
-    if let Some(a) = main.as_ref().and_then(|l| l.node.get("author").or_else(|| l.node.get("creator"))) {
+    if let Some(a) = main
+        .as_ref()
+        .and_then(|l| l.node.get("author").or_else(|| l.node.get("creator")))
+    {
         let mut names = Vec::new();
         person_names(a, &mut names);
         let names = clean_authors(names);
@@ -298,7 +333,19 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         }
     }
     if m.authors.is_empty() {
-        if let Some((k, v)) = Meta::meta(dom, &["author", "article:author", "dc.creator", "parsely-author", "citation_author", "sailthru.author", "byl", "dcterms.creator"]) {
+        if let Some((k, v)) = Meta::meta(
+            dom,
+            &[
+                "author",
+                "article:author",
+                "dc.creator",
+                "parsely-author",
+                "citation_author",
+                "sailthru.author",
+                "byl",
+                "dcterms.creator",
+            ],
+        ) {
             if !v.starts_with("http") && !v.contains("facebook.com") {
                 let names = clean_authors(vec![v]);
                 if !names.is_empty() {
@@ -317,8 +364,12 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     }
 
     // Dates.
-    let ld_pub = main.as_ref().and_then(|l| str_of(l.node.get("datePublished")).or_else(|| str_of(l.node.get("dateCreated"))));
-    let ld_mod = main.as_ref().and_then(|l| str_of(l.node.get("dateModified")));
+    let ld_pub = main.as_ref().and_then(|l| {
+        str_of(l.node.get("datePublished")).or_else(|| str_of(l.node.get("dateCreated")))
+    });
+    let ld_mod = main
+        .as_ref()
+        .and_then(|l| str_of(l.node.get("dateModified")));
     if let Some(d) = ld_pub.as_deref().and_then(dates::parse_iso) {
         m.date = Some(d);
         m.set("date", "json-ld");
@@ -360,8 +411,17 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     if let Some(d) = ld_mod.as_deref().and_then(dates::parse_iso) {
         m.modified = Some(d);
         m.set("modified", "json-ld");
-    } else if let Some((k, d)) = Meta::meta(dom, &["article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified"])
-        .and_then(|(k, v)| dates::parse_iso(&v).map(|d| (k, d)))
+    } else if let Some((k, d)) = Meta::meta(
+        dom,
+        &[
+            "article:modified_time",
+            "og:updated_time",
+            "datemodified",
+            "last-modified",
+            "dcterms.modified",
+        ],
+    )
+    .and_then(|(k, v)| dates::parse_iso(&v).map(|d| (k, d)))
     {
         m.modified = Some(d);
         m.set("modified", &format!("meta:{k}"));
@@ -378,25 +438,52 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     if let Some(l) = dom.lang.as_deref().and_then(normalize_lang) {
         m.language = Some(l);
         m.set("language", "html-lang");
-    } else if let Some(l) = Meta::meta(dom, &["og:locale", "content-language", "language", "dc.language"])
-        .and_then(|(_, v)| normalize_lang(&v))
+    } else if let Some(l) = Meta::meta(
+        dom,
+        &["og:locale", "content-language", "language", "dc.language"],
+    )
+    .and_then(|(_, v)| normalize_lang(&v))
     {
         m.language = Some(l);
         m.set("language", "meta");
-    } else if let Some(l) = main.as_ref().and_then(|l| str_of(l.node.get("inLanguage"))).and_then(|v| normalize_lang(&v)) {
+    } else if let Some(l) = main
+        .as_ref()
+        .and_then(|l| str_of(l.node.get("inLanguage")))
+        .and_then(|v| normalize_lang(&v))
+    {
         m.language = Some(l);
         m.set("language", "json-ld");
     }
 
     // Description, image, tags.
-    if let Some((k, d)) = Meta::meta(dom, &["og:description", "description", "twitter:description", "dc.description"]) {
+    if let Some((k, d)) = Meta::meta(
+        dom,
+        &[
+            "og:description",
+            "description",
+            "twitter:description",
+            "dc.description",
+        ],
+    ) {
         m.description = Some(d);
         m.set("description", &format!("meta:{k}"));
-    } else if let Some(d) = main.as_ref().and_then(|l| str_of(l.node.get("description"))) {
+    } else if let Some(d) = main
+        .as_ref()
+        .and_then(|l| str_of(l.node.get("description")))
+    {
         m.description = Some(d);
         m.set("description", "json-ld");
     }
-    if let Some((k, i)) = Meta::meta(dom, &["og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"]) {
+    if let Some((k, i)) = Meta::meta(
+        dom,
+        &[
+            "og:image",
+            "og:image:url",
+            "og:image:secure_url",
+            "twitter:image",
+            "twitter:image:src",
+        ],
+    ) {
         m.image = Some(i);
         m.set("image", &format!("meta:{k}"));
     } else if let Some(i) = main.as_ref().and_then(|l| url_of(l.node.get("image"))) {
@@ -411,10 +498,20 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         .collect();
     if tags.is_empty() {
         if let Some((_, kw)) = Meta::meta(dom, &["keywords", "news_keywords"]) {
-            tags = kw.split([',', ';']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            tags = kw
+                .split([',', ';'])
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
         } else if let Some(kw) = main.as_ref().and_then(|l| l.node.get("keywords")) {
             match kw {
-                Value::String(s) => tags = s.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+                Value::String(s) => {
+                    tags = s
+                        .split(',')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                }
                 Value::Array(a) => tags = a.iter().filter_map(|x| str_of(Some(x))).collect(),
                 _ => {}
             }
@@ -424,7 +521,10 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     tags.truncate(50);
     m.tags = tags;
 
-    if let Some(ab) = main.as_ref().and_then(|l| str_of(l.node.get("articleBody"))) {
+    if let Some(ab) = main
+        .as_ref()
+        .and_then(|l| str_of(l.node.get("articleBody")))
+    {
         m.article_body = Some(ab);
     }
 
@@ -469,7 +569,10 @@ fn parse_json_lenient(s: &str) -> Option<Value> {
         return Some(v);
     }
     // Raw newlines and tabs inside strings are the most common breakage.
-    let cleaned: String = t.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let cleaned: String = t
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     serde_json::from_str(&cleaned).ok()
 }
 
@@ -514,13 +617,18 @@ pub fn similarity(a: &str, b: &str) -> f32 {
 
 /// Removes a site-name prefix or suffix ("Title | Site", "Site - Title").
 fn strip_site(t: &str, site: Option<&str>) -> String {
-    const SEPS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " « ", " / ", " ~ "];
+    const SEPS: &[&str] = &[
+        " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " « ", " / ", " ~ ",
+    ];
     let t = t.trim();
     for sep in SEPS {
         if let Some(i) = t.rfind(sep) {
             let (head, tail) = (&t[..i], &t[i + sep.len()..]);
             let tail_is_site = site.map(|s| similarity(tail, s) > 0.6).unwrap_or(false)
-                || (tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 4 && site.is_none() && tail.contains('.'));
+                || (tail.split_whitespace().count() <= 4
+                    && head.split_whitespace().count() >= 4
+                    && site.is_none()
+                    && tail.contains('.'));
             if tail_is_site && !head.trim().is_empty() {
                 return strip_site(head, site);
             }
@@ -570,7 +678,11 @@ fn choose_title(
             .filter(|s| *s >= 0.6)
             .sum();
         // Prefer the h1 on agreement; a lone h1 that nobody agrees with may be a logo.
-        let bonus = if i == 0 && h1.is_some() && agree > 0.0 { 0.5 } else { 0.0 };
+        let bonus = if i == 0 && h1.is_some() && agree > 0.0 {
+            0.5
+        } else {
+            0.0
+        };
         let score = agree + bonus - i as f32 * 0.01;
         if score > best_score {
             best_score = score;
@@ -616,7 +728,12 @@ fn clean_authors(names: Vec<String>) -> Vec<String> {
 }
 
 fn split_authors(s: &str) -> Vec<String> {
-    let s = s.replace(" and ", ", ").replace(" & ", ", ").replace(" und ", ", ").replace(" y ", ", ").replace(" et ", ", ");
+    let s = s
+        .replace(" and ", ", ")
+        .replace(" & ", ", ")
+        .replace(" und ", ", ")
+        .replace(" y ", ", ")
+        .replace(" et ", ", ");
     s.split([',', ';', '|', '/'])
         .map(|x| x.trim().to_string())
         .filter(|x| !x.is_empty())
@@ -625,17 +742,49 @@ fn split_authors(s: &str) -> Vec<String> {
 
 fn clean_author(s: &str) -> Option<String> {
     let mut t = collapse_ws(s);
-    for p in ["by ", "By ", "BY ", "von ", "Von ", "par ", "Par ", "por ", "Por ", "Written by ", "Posted by ", "Author: ", "Autor: "] {
+    for p in [
+        "by ",
+        "By ",
+        "BY ",
+        "von ",
+        "Von ",
+        "par ",
+        "Par ",
+        "por ",
+        "Por ",
+        "Written by ",
+        "Posted by ",
+        "Author: ",
+        "Autor: ",
+    ] {
         if let Some(r) = t.strip_prefix(p) {
             t = r.trim().to_string();
         }
     }
-    let t = t.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')').to_string();
+    let t = t
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')')
+        .to_string();
     let lower = t.to_lowercase();
-    if t.is_empty() || t.chars().count() > 60 || t.contains('@') || t.starts_with("http") || t.chars().any(|c| c.is_ascii_digit()) {
+    if t.is_empty()
+        || t.chars().count() > 60
+        || t.contains('@')
+        || t.starts_with("http")
+        || t.chars().any(|c| c.is_ascii_digit())
+    {
         return None;
     }
-    if ["admin", "staff", "editor", "redaktion", "anonymous", "guest", "unknown", "null"].contains(&lower.as_str()) {
+    if [
+        "admin",
+        "staff",
+        "editor",
+        "redaktion",
+        "anonymous",
+        "guest",
+        "unknown",
+        "null",
+    ]
+    .contains(&lower.as_str())
+    {
         return None;
     }
     if t.split_whitespace().count() > 6 {
@@ -647,14 +796,21 @@ fn clean_author(s: &str) -> Option<String> {
 /// Author names from byline markup: rel=author, itemprop=author, author/byline classes.
 fn dom_authors(dom: &Dom) -> Vec<String> {
     for (i, n) in dom.nodes.iter().enumerate() {
-        if n.tag == Tag::Text || !n.concepts.any(Concepts::BYLINE) || n.concepts.any(Concepts::COMMENT | Concepts::BIO) {
+        if n.tag == Tag::Text
+            || !n.concepts.any(Concepts::BYLINE)
+            || n.concepts.any(Concepts::COMMENT | Concepts::BIO)
+        {
             continue;
         }
         if n.chars == 0 || n.chars > 120 {
             continue;
         }
         // Inside a comment thread, the byline is a commenter's.
-        if in_ancestor(dom, i, Concepts::COMMENT | Concepts::RELATED | Concepts::FOOTER | Concepts::ASIDE) {
+        if in_ancestor(
+            dom,
+            i,
+            Concepts::COMMENT | Concepts::RELATED | Concepts::FOOTER | Concepts::ASIDE,
+        ) {
             continue;
         }
         let t = dom.text_of(i);
@@ -681,14 +837,23 @@ fn in_ancestor(dom: &Dom, i: usize, bits: u32) -> bool {
 
 fn strip_byline_noise(t: &str) -> String {
     let mut s = t.trim();
-    for p in ["By ", "by ", "BY ", "Von ", "Par ", "Por ", "Written by ", "Posted by "] {
+    for p in [
+        "By ",
+        "by ",
+        "BY ",
+        "Von ",
+        "Par ",
+        "Por ",
+        "Written by ",
+        "Posted by ",
+    ] {
         if let Some(r) = s.strip_prefix(p) {
             s = r;
         }
     }
     // Cut at a date or separator that follows the name.
     let cut = s
-        .find([ '|', '•', '·', '\n'])
+        .find(['|', '•', '·', '\n'])
         .or_else(|| s.find(" on "))
         .or_else(|| s.find(" - "))
         .unwrap_or(s.len());
@@ -705,7 +870,11 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
         if n.tag != Tag::Time {
             continue;
         }
-        if in_ancestor(dom, i, Concepts::COMMENT | Concepts::RELATED | Concepts::FOOTER | Concepts::ASIDE) {
+        if in_ancestor(
+            dom,
+            i,
+            Concepts::COMMENT | Concepts::RELATED | Concepts::FOOTER | Concepts::ASIDE,
+        ) {
             continue;
         }
         if let Some(d) = dom.attr(i, "datetime").and_then(dates::parse_iso) {
@@ -722,7 +891,11 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
         if !n.concepts.any(Concepts::BYLINE | Concepts::META) && !has_date_class(dom, i) {
             continue;
         }
-        if in_ancestor(dom, i, Concepts::COMMENT | Concepts::RELATED | Concepts::FOOTER | Concepts::ASIDE) {
+        if in_ancestor(
+            dom,
+            i,
+            Concepts::COMMENT | Concepts::RELATED | Concepts::FOOTER | Concepts::ASIDE,
+        ) {
             continue;
         }
         if let Some(d) = dates::parse_text(dom.text_of(i)) {
@@ -733,8 +906,15 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
 }
 
 fn has_date_class(dom: &Dom, i: usize) -> bool {
-    let Some(el) = dom.element(i) else { return false };
-    let c = format!("{} {}", el.attr("class").unwrap_or(""), el.attr("id").unwrap_or("")).to_ascii_lowercase();
+    let Some(el) = dom.element(i) else {
+        return false;
+    };
+    let c = format!(
+        "{} {}",
+        el.attr("class").unwrap_or(""),
+        el.attr("id").unwrap_or("")
+    )
+    .to_ascii_lowercase();
     c.contains("date") || c.contains("time") || c.contains("publish") || c.contains("posted")
 }
 
@@ -744,8 +924,14 @@ mod tests {
 
     #[test]
     fn strips_site_suffix() {
-        assert_eq!(strip_site("Big news today | The Daily", Some("The Daily")), "Big news today");
-        assert_eq!(strip_site("The Daily - Big news today", Some("The Daily")), "Big news today");
+        assert_eq!(
+            strip_site("Big news today | The Daily", Some("The Daily")),
+            "Big news today"
+        );
+        assert_eq!(
+            strip_site("The Daily - Big news today", Some("The Daily")),
+            "Big news today"
+        );
     }
 
     #[test]
@@ -757,6 +943,9 @@ mod tests {
 
     #[test]
     fn authors_are_cleaned() {
-        assert_eq!(clean_authors(vec!["By Jane Doe and John Roe".into()]), vec!["Jane Doe", "John Roe"]);
+        assert_eq!(
+            clean_authors(vec!["By Jane Doe and John Roe".into()]),
+            vec!["Jane Doe", "John Roe"]
+        );
     }
 }

@@ -102,7 +102,12 @@ impl Extractor {
 
     /// Extracts a record from raw bytes, decoding them first (BOM, `http_charset`, `<meta>`,
     /// detection). Never fails: problems become an error record. `source` is left empty.
-    pub fn extract_bytes(&self, bytes: &[u8], url: Option<&str>, http_charset: Option<&str>) -> Record {
+    pub fn extract_bytes(
+        &self,
+        bytes: &[u8],
+        url: Option<&str>,
+        http_charset: Option<&str>,
+    ) -> Record {
         match self.try_extract_bytes(bytes, url, http_charset) {
             Ok(r) => r,
             Err(e) => {
@@ -114,7 +119,12 @@ impl Extractor {
     }
 
     /// Like [`Extractor::extract_bytes`], but returns input problems as a typed error.
-    pub fn try_extract_bytes(&self, bytes: &[u8], url: Option<&str>, http_charset: Option<&str>) -> Result<Record> {
+    pub fn try_extract_bytes(
+        &self,
+        bytes: &[u8],
+        url: Option<&str>,
+        http_charset: Option<&str>,
+    ) -> Result<Record> {
         if bytes.len() as u64 > self.opts.max_bytes {
             return Err(Error::TooLarge {
                 size: bytes.len() as u64,
@@ -151,7 +161,7 @@ impl Extractor {
         if html.trim().is_empty() {
             return Err(Error::Empty);
         }
-        let doc = Html::parse_document(html);
+        let doc = parse(html);
         let dom = dom::Dom::build(&doc, self.opts.max_nodes);
         let mut rec = self.from_dom(&dom, url);
         if self.opts.articles_only && rec.page_type != Some(PageType::Article) {
@@ -213,6 +223,21 @@ impl Extractor {
             error: None,
         }
     }
+}
+
+/// Parses a document with scripting off, so that `<noscript>` content (the only server-side
+/// rendering of some forums and apps) is markup rather than raw text.
+fn parse(html: &str) -> Html {
+    use html5ever::tendril::TendrilSink;
+    let opts = html5ever::ParseOpts {
+        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+            scripting_enabled: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts)
+        .one(html)
 }
 
 /// Refuses bytes that are clearly not a text document (images, PDFs, archives, binaries).
@@ -342,4 +367,49 @@ fn iso639_1(code: &str) -> &str {
         "epo" => "eo",
         other => other,
     }
+}
+
+/// A plain-text trace of the content decisions for one page: the chosen roots and every
+/// removed subtree with its reason. For debugging extraction on a site.
+pub fn trace(html: &str, url: Option<&str>) -> String {
+    use std::fmt::Write as _;
+    let doc = parse(html);
+    let dom = dom::Dom::build(&doc, Options::default().max_nodes);
+    let meta = metadata::extract(&dom, url);
+    let page_type = pagetype::classify(&dom, &meta, meta.url.as_deref().or(url));
+    let sel = score::select(&dom, &meta, page_type);
+    let mut out = String::new();
+    let desc = |i: usize| -> String {
+        let n = &dom.nodes[i];
+        let el = dom.element(i);
+        format!(
+            "#{i} <{}{}{}> chars={} ld={:.2}",
+            el.map(|e| e.name()).unwrap_or("?"),
+            el.and_then(|e| e.attr("id"))
+                .map(|s| format!(" id={s:?}"))
+                .unwrap_or_default(),
+            el.and_then(|e| e.attr("class"))
+                .map(|s| format!(" class={:?}", s.chars().take(60).collect::<String>()))
+                .unwrap_or_default(),
+            n.chars,
+            dom.link_density(i)
+        )
+    };
+    let _ = writeln!(
+        out,
+        "title={:?} type={:?} title_node={:?}",
+        meta.title,
+        page_type,
+        sel.title_node.map(desc)
+    );
+    for &r in &sel.roots {
+        let _ = writeln!(out, "ROOT {}", desc(r));
+    }
+    for (i, r) in sel.removed.iter().enumerate() {
+        if let Some(r) = r {
+            let t: String = dom.text_of(i).chars().take(80).collect();
+            let _ = writeln!(out, "  {:<12} {} {:?}", r.as_str(), desc(i), t);
+        }
+    }
+    out
 }

@@ -15,37 +15,86 @@ pub fn classify(dom: &Dom, meta: &Meta, url: Option<&str>) -> PageType {
     if has("product") && !has("itemlist") && !has("collectionpage") && !has("offercatalog") {
         return PageType::Product;
     }
-    if has("collectionpage") || has("offercatalog") || meta.og_type.as_deref() == Some("product.group") {
-        return if product_cards(dom) >= 4 { PageType::Collection } else { PageType::Listing };
+    if has("collectionpage")
+        || has("offercatalog")
+        || meta.og_type.as_deref() == Some("product.group")
+    {
+        return if product_cards(dom) >= 4 {
+            PageType::Collection
+        } else {
+            PageType::Listing
+        };
     }
-    if meta.og_type.as_deref().is_some_and(|t| t.contains("product")) {
+    if meta
+        .og_type
+        .as_deref()
+        .is_some_and(|t| t.contains("product"))
+    {
         return PageType::Product;
     }
     if has("techarticle") || has("apireference") {
         return PageType::Documentation;
     }
-    let path = url
-        .and_then(|u| url::Url::parse(u).ok())
-        .map(|u| (u.host_str().unwrap_or("").to_ascii_lowercase(), u.path().to_ascii_lowercase()));
+    let path = url.and_then(|u| url::Url::parse(u).ok()).map(|u| {
+        (
+            u.host_str().unwrap_or("").to_ascii_lowercase(),
+            u.path().to_ascii_lowercase(),
+        )
+    });
     if let Some((host, path)) = &path {
         let p = path.as_str();
-        if host.starts_with("forum.") || host.starts_with("forums.") || host.starts_with("community.") || host.starts_with("discuss.")
-            || p.contains("/thread") || p.contains("/topic/") || p.contains("/t/") || p.contains("/questions/") || p.contains("viewtopic") || p.contains("/forum")
+        if host.starts_with("forum.")
+            || host.starts_with("forums.")
+            || host.starts_with("community.")
+            || host.starts_with("discuss.")
+            || p.contains("/thread")
+            || p.contains("/topic/")
+            || p.contains("/t/")
+            || p.contains("/questions/")
+            || p.contains("viewtopic")
+            || p.contains("/forum")
         {
             return PageType::Forum;
         }
-        if host.starts_with("docs.") || host.starts_with("developer.") || p.contains("/docs/") || p.contains("/documentation/") || p.contains("/reference/") || p.contains("/api/") || p.contains("/manual/") {
+        if host.starts_with("docs.")
+            || host.starts_with("developer.")
+            || p.contains("/docs/")
+            || p.contains("/documentation/")
+            || p.contains("/reference/")
+            || p.contains("/api/")
+            || p.contains("/manual/")
+        {
             return PageType::Documentation;
         }
-        if p.contains("/product/") || p.contains("/products/") || p.contains("/dp/") || p.contains("/item/") || p.contains("/p/") {
+        if p.contains("/product/")
+            || p.contains("/products/")
+            || p.contains("/dp/")
+            || p.contains("/item/")
+            || p.contains("/p/")
+        {
             return PageType::Product;
         }
-        if p.contains("/collections/") || p.contains("/category/") || p.contains("/categories/") || p.contains("/shop/") {
-            return if product_cards(dom) >= 4 { PageType::Collection } else { PageType::Listing };
+        if p.contains("/collections/")
+            || p.contains("/category/")
+            || p.contains("/categories/")
+            || p.contains("/shop/")
+        {
+            return if product_cards(dom) >= 4 {
+                PageType::Collection
+            } else {
+                PageType::Listing
+            };
         }
     }
-    let forum_posts = dom.nodes.iter().filter(|n| n.concepts.any(Concepts::COMMENT_STRONG)).count();
-    let article_like = has("article") || has("newsarticle") || has("blogposting") || has("reportagenewsarticle")
+    let forum_posts = dom
+        .nodes
+        .iter()
+        .filter(|n| n.concepts.any(Concepts::COMMENT_STRONG))
+        .count();
+    let article_like = has("article")
+        || has("newsarticle")
+        || has("blogposting")
+        || has("reportagenewsarticle")
         || meta.og_type.as_deref() == Some("article");
     if article_like {
         return PageType::Article;
@@ -73,7 +122,12 @@ pub fn classify(dom: &Dom, meta: &Meta, url: Option<&str>) -> PageType {
 fn product_cards(dom: &Dom) -> usize {
     let mut n = 0;
     for (i, node) in dom.nodes.iter().enumerate() {
-        if node.tag == Tag::Text || node.chars == 0 || node.chars > 300 || node.imgs == 0 || node.links == 0 {
+        if node.tag == Tag::Text
+            || node.chars == 0
+            || node.chars > 300
+            || node.imgs == 0
+            || node.links == 0
+        {
             continue;
         }
         let t = dom.text_of(i);

@@ -185,7 +185,10 @@ impl Md<'_, '_> {
     fn resolve(&self, u: &str) -> String {
         let u = u.trim();
         match self.base {
-            Some(b) => b.join(u).map(|x| x.to_string()).unwrap_or_else(|_| u.to_string()),
+            Some(b) => b
+                .join(u)
+                .map(|x| x.to_string())
+                .unwrap_or_else(|_| u.to_string()),
             None => u.to_string(),
         }
     }
@@ -210,7 +213,9 @@ impl Md<'_, '_> {
                     format!("{} {}", "#".repeat(l as usize), t)
                 }
             }
-            Tag::P | Tag::Summary | Tag::Figcaption | Tag::Caption | Tag::Dt | Tag::Address => self.inline_all(i),
+            Tag::P | Tag::Summary | Tag::Figcaption | Tag::Caption | Tag::Dt | Tag::Address => {
+                self.inline_all(i)
+            }
             Tag::Pre => {
                 let code = self.raw_text(i);
                 let lang = self.code_lang(i);
@@ -221,14 +226,22 @@ impl Md<'_, '_> {
                 let inner = self.blocks_of(i, depth);
                 inner
                     .lines()
-                    .map(|l| if l.is_empty() { ">".to_string() } else { format!("> {l}") })
+                    .map(|l| {
+                        if l.is_empty() {
+                            ">".to_string()
+                        } else {
+                            format!("> {l}")
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join("\n")
             }
             Tag::Ul | Tag::Ol => self.list(i, depth),
             Tag::Table => self.table(i),
             Tag::Hr => "---".to_string(),
-            Tag::Img | Tag::A | Tag::Inline | Tag::Code | Tag::Time | Tag::Text | Tag::Br => self.inline_all(i),
+            Tag::Img | Tag::A | Tag::Inline | Tag::Code | Tag::Time | Tag::Text | Tag::Br => {
+                self.inline_all(i)
+            }
             _ => self.blocks_of(i, depth),
         }
     }
@@ -273,7 +286,11 @@ impl Md<'_, '_> {
             if !self.keep[c] || dom.nodes[c].chars == 0 && dom.nodes[c].imgs == 0 {
                 continue;
             }
-            let marker = if ordered { format!("{k}. ") } else { "- ".to_string() };
+            let marker = if ordered {
+                format!("{k}. ")
+            } else {
+                "- ".to_string()
+            };
             k += 1;
             let body = if dom.nodes[c].tag == Tag::Li {
                 self.blocks_of(c, depth + 1)
@@ -391,12 +408,18 @@ impl Md<'_, '_> {
         for j in i..end.min(i + 3) {
             if let Some(class) = dom.attr(j, "class") {
                 for tok in class.split_whitespace() {
-                    if let Some(l) = tok.strip_prefix("language-").or_else(|| tok.strip_prefix("lang-")) {
+                    if let Some(l) = tok
+                        .strip_prefix("language-")
+                        .or_else(|| tok.strip_prefix("lang-"))
+                    {
                         return l.to_string();
                     }
                 }
             }
-            if let Some(l) = dom.attr(j, "data-lang").or_else(|| dom.attr(j, "data-language")) {
+            if let Some(l) = dom
+                .attr(j, "data-lang")
+                .or_else(|| dom.attr(j, "data-language"))
+            {
                 return l.trim().to_string();
             }
         }

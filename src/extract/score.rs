@@ -33,6 +33,8 @@ struct Ctx<'d, 'a> {
     removed: Vec<Option<Reason>>,
     protected: Vec<bool>,
     page_type: PageType,
+    /// Concept reasons switched off because they would have removed most of the page.
+    disabled: Vec<Reason>,
 }
 
 /// Runs content selection on a flattened page.
@@ -43,17 +45,52 @@ pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
         removed: vec![None; n],
         protected: vec![false; n],
         page_type,
+        disabled: Vec::new(),
     };
     let title_node = find_title_node(dom, meta);
     if let Some(t) = title_node {
         cx.protect_chain(t);
     }
     for (i, node) in dom.nodes.iter().enumerate() {
-        if node.concepts.any(Concepts::CONTENT) && node.chars >= 200 {
+        // Hidden microdata copies of the article (display:none itemprop=articleBody) are
+        // metadata, not the visible story.
+        if node.concepts.any(Concepts::CONTENT) && node.chars >= 200 && !cx.hidden_above(i) {
             cx.protect_chain(i);
         }
     }
     cx.mark_chrome();
+    // A class-name hint that would remove most of the page's prose is a false friend
+    // (page builders call every block a "widget"); switch that hint off and mark again.
+    let body_p = dom.nodes[dom.body].p_chars.max(1) as f32;
+    let mut by_reason: Vec<(Reason, u32)> = Vec::new();
+    for (i, r) in cx.removed.iter().enumerate() {
+        if let Some(r) = r {
+            match by_reason.iter_mut().find(|(x, _)| x == r) {
+                Some(e) => e.1 += dom.nodes[i].p_chars,
+                None => by_reason.push((*r, dom.nodes[i].p_chars)),
+            }
+        }
+    }
+    let over: Vec<Reason> = by_reason
+        .iter()
+        .filter(|(r, p)| {
+            *p as f32 > 0.8 * body_p
+                && !matches!(
+                    r,
+                    Reason::Related
+                        | Reason::Comments
+                        | Reason::Navigation
+                        | Reason::Footer
+                        | Reason::Consent
+                )
+        })
+        .map(|(r, _)| *r)
+        .collect();
+    if !over.is_empty() {
+        cx.disabled = over;
+        cx.removed = vec![None; n];
+        cx.mark_chrome();
+    }
     let (comment_sections, related_sections) = cx.sections();
 
     let kept = cx.kept_aggregates();
@@ -80,7 +117,8 @@ fn find_title_node(dom: &Dom, meta: &Meta) -> Option<usize> {
     let title = meta.title.as_deref()?;
     let mut best: Option<(usize, f32)> = None;
     for (i, n) in dom.nodes.iter().enumerate() {
-        let is_cand = matches!(n.tag, Tag::H(1..=3)) || (n.concepts.any(Concepts::TITLE) && n.chars < 300 && n.tag != Tag::Text);
+        let is_cand = matches!(n.tag, Tag::H(1..=3))
+            || (n.concepts.any(Concepts::TITLE) && n.chars < 300 && n.tag != Tag::Text);
         if !is_cand || n.chars == 0 || n.chars > 400 {
             continue;
         }
@@ -128,6 +166,19 @@ impl Ctx<'_, '_> {
         }
     }
 
+    fn hidden_above(&self, mut i: usize) -> bool {
+        loop {
+            if self.dom.nodes[i].concepts.any(Concepts::HIDDEN) {
+                return true;
+            }
+            let p = self.dom.nodes[i].parent;
+            if p == u32::MAX {
+                return false;
+            }
+            i = p as usize;
+        }
+    }
+
     fn body_chars(&self) -> u32 {
         self.dom.nodes[self.dom.body].chars.max(1)
     }
@@ -136,6 +187,7 @@ impl Ctx<'_, '_> {
     fn mark_chrome(&mut self) {
         let dom = self.dom;
         let body_chars = self.body_chars();
+        let body_pchars = dom.nodes[dom.body].p_chars.max(1);
         let n = dom.nodes.len();
         let mut i = 0;
         while i < n {
@@ -149,31 +201,86 @@ impl Ctx<'_, '_> {
                 continue;
             }
             let mut reason = None;
+            if node.concepts.any(Concepts::NOSCRIPT) {
+                // Fallback markup for script-less browsers: only the content when it is
+                // most of what the page has (server-rendered forums and apps).
+                if node.chars * 2 < body_chars {
+                    self.removed[i] = Some(Reason::Hidden);
+                    i = node.end as usize;
+                    continue;
+                }
+                i += 1;
+                continue;
+            }
             if !self.protected[i] {
                 reason = chrome::concept_reason(node.concepts.0);
+                if reason == Some(Reason::Comments) && self.page_type == PageType::Forum {
+                    // On a forum the posts are the content.
+                    reason = None;
+                }
+                if reason.is_some_and(|r| self.disabled.contains(&r)) {
+                    reason = None;
+                }
                 if let Some(r) = reason {
-                    let big = node.chars as f32 > 0.5 * body_chars as f32;
+                    // A weak hint on a node that holds most of the page's prose is a layout
+                    // wrapper ("content-with-sidebar"), not the chrome it names.
+                    let big = node.chars as f32 > 0.5 * body_chars as f32
+                        || node.p_chars as f32 > 0.5 * body_pchars as f32;
                     let weak = matches!(
                         r,
-                        Reason::Promo | Reason::Share | Reason::Sidebar | Reason::Tags | Reason::Ad | Reason::Newsletter | Reason::Hidden | Reason::Header | Reason::Bio
+                        Reason::Promo
+                            | Reason::Share
+                            | Reason::Sidebar
+                            | Reason::Tags
+                            | Reason::Ad
+                            | Reason::Newsletter
+                            | Reason::Hidden
+                            | Reason::Header
+                            | Reason::Bio
                     );
-                    if (weak && big) || (r == Reason::Form && (node.inputs == 0 || node.chars > 1000)) {
+                    if (weak && big)
+                        || (r == Reason::Form && (node.inputs == 0 || node.chars > 1000))
+                    {
                         reason = None;
                     }
                     // A tag/topic or bio class on a long prose block is a false friend.
-                    if matches!(r, Reason::Tags | Reason::Bio | Reason::Ad) && node.p_chars > 600 && node.link_chars * 3 < node.chars {
+                    if matches!(r, Reason::Tags | Reason::Bio | Reason::Ad)
+                        && node.p_chars > 600
+                        && node.link_chars * 3 < node.chars
+                    {
                         reason = None;
                     }
                 }
                 if reason.is_none() && node.tag == Tag::Header && node.chars < 2000 {
                     reason = Some(Reason::Header);
                 }
-                if reason.is_none() && node.concepts.any(Concepts::BYLINE | Concepts::META) && node.chars < 200 && node.tag != Tag::Text {
+                if reason.is_none()
+                    && node.concepts.any(Concepts::BYLINE | Concepts::META)
+                    && node.chars < 200
+                    && node.tag != Tag::Text
+                {
                     reason = Some(Reason::Byline);
+                }
+                // Photo captions and credits describe pictures, not the story.
+                if reason.is_none()
+                    && node.concepts.any(Concepts::CAPTION)
+                    && node.chars < 600
+                    && node.tag != Tag::Text
+                {
+                    reason = Some(Reason::Caption);
                 }
             }
             if let Some(r) = reason {
                 self.removed[i] = Some(r);
+                // A heading classed "related-title" or "comments-title" opens a flat section.
+                if matches!(r, Reason::Related | Reason::Comments) && self.is_heading_like(i) {
+                    let kind = if r == Reason::Related {
+                        HeadingKind::Related
+                    } else {
+                        HeadingKind::Comments
+                    };
+                    self.mark_heading_section(i, kind);
+                }
                 i = node.end as usize;
                 continue;
             }
@@ -199,7 +306,11 @@ impl Ctx<'_, '_> {
             Tag::H(_) | Tag::Summary | Tag::Caption => true,
             Tag::P | Tag::Div | Tag::Inline | Tag::Dt | Tag::Section => {
                 // A short standalone label: its own block, no links.
-                n.link_chars == 0 && n.headings == 0 && n.paras == 0 && !self.dom.nodes[i].tag.is_heading() && self.is_standalone(i)
+                n.link_chars == 0
+                    && n.headings == 0
+                    && n.paras == 0
+                    && !self.dom.nodes[i].tag.is_heading()
+                    && self.is_standalone(i)
             }
             _ => false,
         }
@@ -212,7 +323,8 @@ impl Ctx<'_, '_> {
             return false;
         }
         let pn = &self.dom.nodes[p as usize];
-        pn.chars > self.dom.nodes[i].chars && (self.dom.nodes[i].tag.is_block() || pn.tag.is_block())
+        pn.chars > self.dom.nodes[i].chars
+            && (self.dom.nodes[i].tag.is_block() || pn.tag.is_block())
             && self.dom.nodes[i].text_start == pn.text_start
     }
 
@@ -316,7 +428,11 @@ impl Ctx<'_, '_> {
             let p = dom.nodes[i].parent;
             if p != u32::MAX {
                 let p = p as usize;
-                block_of[i] = if dom.nodes[p].tag.is_block() { p as u32 } else { block_of[p] };
+                block_of[i] = if dom.nodes[p].tag.is_block() {
+                    p as u32
+                } else {
+                    block_of[p]
+                };
             }
         }
         for i in (0..n).rev() {
@@ -355,7 +471,18 @@ impl Ctx<'_, '_> {
         if c.any(Concepts::CONTENT_WEAK) {
             w += 15.0;
         }
-        if c.any(Concepts::COMMENT | Concepts::RELATED | Concepts::SHARE | Concepts::SIDEBAR | Concepts::AD | Concepts::FOOTER | Concepts::PROMO | Concepts::WIDGET | Concepts::META | Concepts::NAV) {
+        if c.any(
+            Concepts::COMMENT
+                | Concepts::RELATED
+                | Concepts::SHARE
+                | Concepts::SIDEBAR
+                | Concepts::AD
+                | Concepts::FOOTER
+                | Concepts::PROMO
+                | Concepts::WIDGET
+                | Concepts::META
+                | Concepts::NAV,
+        ) {
             w -= 25.0;
         }
         w
@@ -375,14 +502,34 @@ impl Ctx<'_, '_> {
             }
             let node = &dom.nodes[i];
             let own = k.own_chars[i];
-            let scorable = node.tag.is_block() && !matches!(node.tag, Tag::H(_) | Tag::Li | Tag::Dt | Tag::Figcaption | Tag::Caption | Tag::Body | Tag::Html | Tag::Tr | Tag::Summary);
+            let scorable = node.tag.is_block()
+                && !matches!(
+                    node.tag,
+                    Tag::H(_)
+                        | Tag::Li
+                        | Tag::Dt
+                        | Tag::Figcaption
+                        | Tag::Caption
+                        | Tag::Body
+                        | Tag::Html
+                        | Tag::Tr
+                        | Tag::Summary
+                );
             if scorable && own >= 25 {
                 let ld = k.own_link[i] as f32 / own as f32;
                 if ld < 0.5 {
                     let s = 1.0 + k.own_commas[i] as f32 + (own as f32 / 100.0).floor().min(3.0);
                     let s = s * (1.0 - ld);
-                    // The block itself counts as its own candidate container (div-as-paragraph).
-                    let mut anc = node.parent;
+                    // Loose text in a container is that container's own paragraph, so the
+                    // container itself is the first candidate; a real paragraph's is its parent.
+                    let mut anc = if matches!(
+                        node.tag,
+                        Tag::P | Tag::Pre | Tag::Blockquote | Tag::Dd | Tag::Figcaption
+                    ) {
+                        node.parent
+                    } else {
+                        i as u32
+                    };
                     let mut level = 0;
                     while anc != u32::MAX && level < 5 {
                         let a = anc as usize;
@@ -417,7 +564,14 @@ impl Ctx<'_, '_> {
             Tag::Div | Tag::Article => 5.0,
             Tag::Main | Tag::Section => 3.0,
             Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
-            Tag::Address | Tag::Ol | Tag::Ul | Tag::Dl | Tag::Dd | Tag::Dt | Tag::Li | Tag::Form => -3.0,
+            Tag::Address
+            | Tag::Ol
+            | Tag::Ul
+            | Tag::Dl
+            | Tag::Dd
+            | Tag::Dt
+            | Tag::Li
+            | Tag::Form => -3.0,
             Tag::H(_) | Tag::Th => -5.0,
             _ => 0.0,
         };
@@ -439,7 +593,12 @@ impl Ctx<'_, '_> {
         // Promote a common ancestor when several near-top candidates share it.
         let top_score = scores[top];
         let mut others: Vec<usize> = (0..scores.len())
-            .filter(|&i| i != top && scores[i] >= 0.75 * top_score && !dom.contains(i, top) && !dom.contains(top, i))
+            .filter(|&i| {
+                i != top
+                    && scores[i] >= 0.75 * top_score
+                    && !dom.contains(i, top)
+                    && !dom.contains(top, i)
+            })
             .collect();
         others.truncate(8);
         if others.len() >= 2 {
@@ -497,6 +656,10 @@ impl Ctx<'_, '_> {
             if self.removed[s].is_some() || k.chars[s] == 0 {
                 continue;
             }
+            // Sibling <article>s are other stories (teasers, infinite scroll), not ours.
+            if dom.nodes[top].tag == Tag::Article && dom.nodes[s].tag == Tag::Article {
+                continue;
+            }
             let mut bonus = 0.0;
             if !top_class.is_empty() && dom.attr(s, "class") == Some(top_class) {
                 bonus = top_score * 0.2;
@@ -508,7 +671,11 @@ impl Ctx<'_, '_> {
                 let text = dom.text_of(s);
                 if len > 80 && ld < 0.25 {
                     append = true;
-                } else if len < 80 && len > 0 && ld == 0.0 && text.trim_end().ends_with(['.', '!', '?', '。']) {
+                } else if len < 80
+                    && len > 0
+                    && ld == 0.0
+                    && text.trim_end().ends_with(['.', '!', '?', '。'])
+                {
                     append = true;
                 }
             }
@@ -551,7 +718,23 @@ impl Ctx<'_, '_> {
         let ld = k.ld(i);
         let listing = matches!(self.page_type, PageType::Listing | PageType::Collection);
         match node.tag {
-            Tag::P | Tag::Div | Tag::Section | Tag::Ul | Tag::Ol | Tag::Table | Tag::Li | Tag::Dl | Tag::Inline | Tag::Figure | Tag::Form | Tag::Aside | Tag::Header | Tag::Footer | Tag::Block | Tag::H(_) | Tag::Dd => {}
+            Tag::P
+            | Tag::Div
+            | Tag::Section
+            | Tag::Ul
+            | Tag::Ol
+            | Tag::Table
+            | Tag::Li
+            | Tag::Dl
+            | Tag::Inline
+            | Tag::Figure
+            | Tag::Form
+            | Tag::Aside
+            | Tag::Header
+            | Tag::Footer
+            | Tag::Block
+            | Tag::H(_)
+            | Tag::Dd => {}
             _ => return None,
         }
         if chars == 0 {
@@ -578,15 +761,33 @@ impl Ctx<'_, '_> {
         }
         let paras = node.paras;
         let imgs = node.imgs;
-        if node.tag == Tag::Div || node.tag == Tag::Section || is_list || node.tag == Tag::Table || node.tag == Tag::Form {
-            if node.inputs > 0 && node.inputs as f32 > (paras as f32 / 3.0).max(1.0) && chars < 1000 {
+        if node.tag == Tag::Div
+            || node.tag == Tag::Section
+            || is_list
+            || node.tag == Tag::Table
+            || node.tag == Tag::Form
+        {
+            if node.inputs > 0 && node.inputs as f32 > (paras as f32 / 3.0).max(1.0) && chars < 1000
+            {
                 return Some(Reason::Form);
             }
-            let ld_limit = if listing { 0.8 } else if weight >= 25.0 { 0.5 } else if is_list { 0.35 } else { 0.25 };
+            let ld_limit = if listing {
+                0.8
+            } else if weight >= 25.0 {
+                0.5
+            } else if is_list {
+                0.35
+            } else {
+                0.25
+            };
             if ld > ld_limit && chars < 2000 {
                 return Some(Reason::LinkDense);
             }
-            if imgs > 1 && (paras as f32) / (imgs as f32) < 0.5 && chars < 200 && node.tag != Tag::Figure {
+            if imgs > 1
+                && (paras as f32) / (imgs as f32) < 0.5
+                && chars < 200
+                && node.tag != Tag::Figure
+            {
                 return Some(Reason::Boilerplate);
             }
             if chars < 25 && ld > 0.0 && (imgs == 0 || imgs > 2) {
@@ -621,7 +822,10 @@ fn is_data_table(dom: &Dom, i: usize) -> bool {
             }
             Tag::Tr => {
                 rows += 1;
-                let c = dom.children(j).filter(|&c| matches!(dom.nodes[c].tag, Tag::Td | Tag::Th)).count();
+                let c = dom
+                    .children(j)
+                    .filter(|&c| matches!(dom.nodes[c].tag, Tag::Td | Tag::Th))
+                    .count();
                 cols_max = cols_max.max(c);
             }
             Tag::Th | Tag::Caption => has_th = true,

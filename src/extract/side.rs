@@ -45,17 +45,27 @@ fn comments_in(dom: &Dom, sec: usize, out: &mut Vec<Comment>) {
             cands.push(i);
         }
     }
-    let Some((best_sig, best_n)) = counts.into_iter().max_by_key(|(sig, c)| (*c, dom_sig_weight(sig))) else {
+    let Some((best_sig, best_n)) = counts
+        .into_iter()
+        .max_by_key(|(sig, c)| (*c, dom_sig_weight(sig)))
+    else {
         return;
     };
     if best_n < 1 {
         return;
     }
-    let items: Vec<usize> = cands.into_iter().filter(|&i| signature(dom, i) == best_sig).collect();
+    let items: Vec<usize> = cands
+        .into_iter()
+        .filter(|&i| signature(dom, i) == best_sig)
+        .collect();
     for (idx, &it) in items.iter().enumerate() {
         // The item's own text leaves out nested replies (later items inside it) and its chrome.
         let iend = dom.nodes[it].end as usize;
-        let nested: Vec<usize> = items[idx + 1..].iter().copied().take_while(|&j| j < iend).collect();
+        let nested: Vec<usize> = items[idx + 1..]
+            .iter()
+            .copied()
+            .take_while(|&j| j < iend)
+            .collect();
         let mut keep = vec![true; dom.nodes.len()];
         for &j in &nested {
             keep[j] = false;
@@ -70,19 +80,34 @@ fn comments_in(dom: &Dom, sec: usize, out: &mut Vec<Comment>) {
             if nested.iter().any(|&x| dom.contains(x, j)) {
                 continue;
             }
-            if author.is_none() && n.tag != Tag::Text && (n.concepts.any(Concepts::BYLINE) || is_name_markup(dom, j)) && n.chars > 0 && n.chars < 80 {
+            if author.is_none()
+                && n.tag != Tag::Text
+                && (n.concepts.any(Concepts::BYLINE) || is_name_markup(dom, j))
+                && n.chars > 0
+                && n.chars < 80
+            {
                 let t = collapse_ws(dom.text_of(j));
-                let t = t.trim_end_matches(" says:").trim_end_matches(" says").trim_end_matches(':').to_string();
+                let t = t
+                    .trim_end_matches(" says:")
+                    .trim_end_matches(" says")
+                    .trim_end_matches(':')
+                    .to_string();
                 if !t.is_empty() {
                     author = Some(t);
                     keep[j] = false;
                 }
             }
             if date.is_none() && n.tag == Tag::Time {
-                date = dom.attr(j, "datetime").and_then(dates::parse_iso).or_else(|| dates::parse_text(dom.text_of(j)));
+                date = dom
+                    .attr(j, "datetime")
+                    .and_then(dates::parse_iso)
+                    .or_else(|| dates::parse_text(dom.text_of(j)));
                 keep[j] = false;
             }
-            if n.tag != Tag::Text && (n.concepts.any(Concepts::META) || is_reply_link(dom, j)) && n.chars < 120 {
+            if n.tag != Tag::Text
+                && (n.concepts.any(Concepts::META) || is_reply_link(dom, j))
+                && n.chars < 120
+            {
                 if date.is_none() {
                     date = dates::parse_text(dom.text_of(j));
                 }
@@ -103,17 +128,33 @@ fn dom_sig_weight(sig: &(Tag, String)) -> u8 {
 }
 
 fn is_name_markup(dom: &Dom, j: usize) -> bool {
-    let Some(el) = dom.element(j) else { return false };
+    let Some(el) = dom.element(j) else {
+        return false;
+    };
     if el.name() == "cite" {
         return true;
     }
     let c = el.attr("class").unwrap_or("").to_ascii_lowercase();
-    c.split_whitespace().any(|t| t == "fn" || t == "name" || t == "username" || t == "user" || t.ends_with("-name") || t.ends_with("author"))
+    c.split_whitespace().any(|t| {
+        t == "fn"
+            || t == "name"
+            || t == "username"
+            || t == "user"
+            || t.ends_with("-name")
+            || t.ends_with("author")
+    })
 }
 
 fn is_reply_link(dom: &Dom, j: usize) -> bool {
     let t = dom.text_of(j).to_lowercase();
-    dom.nodes[j].chars < 30 && (t == "reply" || t.starts_with("reply") || t == "antworten" || t == "répondre" || t == "responder" || t == "rispondi" || t == "ответить")
+    dom.nodes[j].chars < 30
+        && (t == "reply"
+            || t.starts_with("reply")
+            || t == "antworten"
+            || t == "répondre"
+            || t == "responder"
+            || t == "rispondi"
+            || t == "ответить")
 }
 
 /// Collects related links from the related sections, resolved against `base`.
@@ -125,16 +166,27 @@ pub fn related(dom: &Dom, sections: &[usize], base: Option<&url::Url>) -> Vec<Li
             if dom.nodes[i].tag != Tag::A {
                 continue;
             }
-            let Some(href) = dom.attr(i, "href") else { continue };
+            let Some(href) = dom.attr(i, "href") else {
+                continue;
+            };
             let h = href.trim();
             let lower = h.to_ascii_lowercase();
-            if h.is_empty() || h.starts_with('#') || lower.starts_with("javascript:") || lower.starts_with("data:") || lower.starts_with("mailto:") || lower.starts_with("tel:") {
+            if h.is_empty()
+                || h.starts_with('#')
+                || lower.starts_with("javascript:")
+                || lower.starts_with("data:")
+                || lower.starts_with("mailto:")
+                || lower.starts_with("tel:")
+            {
                 continue;
             }
             let title = {
                 let t = collapse_ws(dom.text_of(i));
                 if t.is_empty() {
-                    dom.attr(i, "title").or_else(|| dom.attr(i, "aria-label")).map(collapse_ws).unwrap_or_default()
+                    dom.attr(i, "title")
+                        .or_else(|| dom.attr(i, "aria-label"))
+                        .map(collapse_ws)
+                        .unwrap_or_default()
                 } else {
                     t
                 }
