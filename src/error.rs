@@ -31,9 +31,9 @@ pub enum Error {
     /// The input is empty.
     #[error("empty input")]
     Empty,
-    /// The page has more elements than the configured limit.
-    #[error("page has over {0} nodes")]
-    TooManyNodes(usize),
+    /// The page nests elements deeper than the configured limit.
+    #[error("page nests elements more than {0} deep")]
+    TooDeep(usize),
 }
 
 impl Error {
@@ -45,7 +45,7 @@ impl Error {
             Error::NotHtml(_) => "not_html",
             Error::Decompress(_) => "decompress",
             Error::Empty => "empty",
-            Error::TooManyNodes(_) => "too_complex",
+            Error::TooDeep(_) => "too_deep",
         }
     }
 

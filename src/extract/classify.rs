@@ -1,6 +1,9 @@
 //! Attribute classification: each element's tag, role, class, id and ARIA hints mapped once
 //! to a bit set of concepts (navigation, share bar, related block, comments, content...).
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use super::dom::Tag;
 use scraper::node::Element;
 
@@ -349,32 +352,46 @@ const TOKENS: &[(&str, u32)] = &[
     ("wp-caption-text", Concepts::CAPTION),
 ];
 
+/// One automaton over all substring patterns, built on first use.
+fn substring_matcher() -> &'static aho_corasick::AhoCorasick {
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::new(SUBSTRINGS.iter().map(|(p, _)| p)).expect("static patterns")
+    })
+}
+
+fn token_table() -> &'static HashMap<&'static str, u32> {
+    static T: OnceLock<HashMap<&'static str, u32>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut m: HashMap<&'static str, u32> = HashMap::new();
+        for (k, b) in TOKENS {
+            *m.entry(k).or_default() |= b;
+        }
+        m
+    })
+}
+
 fn name_concepts(v: &str) -> u32 {
     let mut bits = 0;
     let lower = v.to_ascii_lowercase();
-    for (pat, b) in SUBSTRINGS {
-        if lower.contains(pat) {
-            bits |= b;
-        }
+    for m in substring_matcher().find_overlapping_iter(&lower) {
+        bits |= SUBSTRINGS[m.pattern().as_usize()].1;
     }
+    let table = token_table();
     for tok in lower.split(|c: char| c.is_ascii_whitespace()) {
         if tok.is_empty() {
             continue;
         }
         // Whole token, then its parts split on - and _ (BEM and utility names).
-        for (pat, b) in TOKENS {
-            if tok == *pat {
-                bits |= b;
-            }
+        if let Some(b) = table.get(tok) {
+            bits |= b;
         }
         if tok.contains(['-', '_']) {
             for part in tok.split(['-', '_']) {
-                for (pat, b) in TOKENS {
+                if let Some(b) = table.get(part) {
                     // Parts flag only the structural concepts, not the content hints,
                     // so that "post-meta" does not read as content.
-                    if part == *pat && b & (Concepts::CONTENT_WEAK | Concepts::TITLE) == 0 {
-                        bits |= b;
-                    }
+                    bits |= b & !(Concepts::CONTENT_WEAK | Concepts::TITLE);
                 }
             }
         }

@@ -389,16 +389,14 @@ impl<'a> Dom<'a> {
             return;
         };
         match el.name() {
-            "title" => {
-                if self.title.is_none() {
-                    let t: String = node
-                        .children()
-                        .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
-                        .collect();
-                    let t = collapse_ws(&t);
-                    if !t.is_empty() {
-                        self.title = Some(t);
-                    }
+            "title" if self.title.is_none() => {
+                let t: String = node
+                    .children()
+                    .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                    .collect();
+                let t = collapse_ws(&t);
+                if !t.is_empty() {
+                    self.title = Some(t);
                 }
             }
             "meta" => {

@@ -28,6 +28,9 @@ pub struct Options {
     pub max_bytes: u64,
     /// Pages with more nodes than this are cut off at that many (the rest is ignored).
     pub max_nodes: usize,
+    /// Pages nested deeper than this are refused with a `too_deep` error: html5ever's tree
+    /// builder scans the open-element stack per tag, so pathological nesting is quadratic.
+    pub max_depth: usize,
     /// Also render the article as Markdown into `Record::markdown`.
     pub markdown: bool,
     /// Turn every record that is not an article into a `not_article` error.
@@ -39,6 +42,7 @@ impl Default for Options {
         Options {
             max_bytes: 20 * 1024 * 1024,
             max_nodes: 500_000,
+            max_depth: 5_000,
             markdown: false,
             articles_only: false,
         }
@@ -60,6 +64,11 @@ impl ExtractorBuilder {
     /// Caps the number of DOM nodes examined.
     pub fn max_nodes(mut self, n: usize) -> Self {
         self.opts.max_nodes = n.max(1);
+        self
+    }
+    /// Refuses pages nested deeper than `n` elements.
+    pub fn max_depth(mut self, n: usize) -> Self {
+        self.opts.max_depth = n.max(1);
         self
     }
     /// Renders Markdown as well as plain text.
@@ -161,9 +170,13 @@ impl Extractor {
         if html.trim().is_empty() {
             return Err(Error::Empty);
         }
+        let depth = nesting_estimate(html, self.opts.max_depth);
+        if depth > self.opts.max_depth {
+            return Err(Error::TooDeep(self.opts.max_depth));
+        }
         let doc = parse(html);
         let dom = dom::Dom::build(&doc, self.opts.max_nodes);
-        let mut rec = self.from_dom(&dom, url);
+        let mut rec = self.record_of(&dom, url);
         if self.opts.articles_only && rec.page_type != Some(PageType::Article) {
             let pt = rec.page_type.map(|p| p.as_str()).unwrap_or("other");
             rec.error = Some(crate::record::RecordError {
@@ -174,7 +187,7 @@ impl Extractor {
         Ok(rec)
     }
 
-    fn from_dom(&self, dom: &dom::Dom, url: Option<&str>) -> Record {
+    fn record_of(&self, dom: &dom::Dom, url: Option<&str>) -> Record {
         // Relative links resolve against <base href> (itself resolved against the page URL).
         let page_url = url.and_then(|u| url::Url::parse(u).ok());
         let base = match (&dom.base, &page_url) {
@@ -223,6 +236,75 @@ impl Extractor {
             error: None,
         }
     }
+}
+
+/// Estimates the deepest element nesting from the raw markup, stopping once past `limit`.
+///
+/// Only elements that are never closed implicitly are counted, so unclosed `<p>` and `<li>`
+/// (which the parser closes itself) do not inflate the figure.
+fn nesting_estimate(html: &str, limit: usize) -> usize {
+    const NESTING: &[&[u8]] = &[
+        b"div",
+        b"span",
+        b"section",
+        b"article",
+        b"font",
+        b"b",
+        b"i",
+        b"u",
+        b"em",
+        b"strong",
+        b"blockquote",
+        b"center",
+        b"small",
+        b"big",
+        b"main",
+        b"aside",
+        b"nav",
+        b"header",
+        b"footer",
+        b"ul",
+        b"ol",
+        b"table",
+        b"form",
+        b"s",
+        b"sub",
+        b"sup",
+        b"q",
+        b"mark",
+    ];
+    let b = html.as_bytes();
+    let mut depth: usize = 0;
+    let mut max = 0;
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        i += off + 1;
+        let close = b.get(i) == Some(&b'/');
+        let start = if close { i + 1 } else { i };
+        let mut end = start;
+        while end < b.len() && end - start < 12 && b[end].is_ascii_alphanumeric() {
+            end += 1;
+        }
+        if end == start || end >= b.len() {
+            continue;
+        }
+        let name = b[start..end].to_ascii_lowercase();
+        if !NESTING.contains(&name.as_slice()) {
+            continue;
+        }
+        if close {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            if depth > max {
+                max = depth;
+                if max > limit {
+                    return max;
+                }
+            }
+        }
+    }
+    max
 }
 
 /// Parses a document with scripting off, so that `<noscript>` content (the only server-side

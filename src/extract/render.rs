@@ -125,11 +125,8 @@ fn open_block(tag: Tag, w: &mut TextWriter) {
 fn close_block(tag: Tag, w: &mut TextWriter) {
     match tag {
         Tag::Li | Tag::Tr | Tag::Dt | Tag::Dd => w.line(),
-        Tag::Td | Tag::Th | Tag::Table => {
-            if tag == Tag::Table {
-                w.para()
-            }
-        }
+        Tag::Table => w.para(),
+        Tag::Td | Tag::Th => {}
         t if t.is_block() => w.para(),
         _ => {}
     }
@@ -507,10 +504,8 @@ impl Md<'_, '_> {
                     }
                     continue;
                 }
-                Tag::A => {
-                    if dom.attr(j, "href").is_some_and(usable_href) && n.chars > 0 {
-                        out.push('[');
-                    }
+                Tag::A if dom.attr(j, "href").is_some_and(usable_href) && n.chars > 0 => {
+                    out.push('[');
                 }
                 Tag::Code => out.push('`'),
                 Tag::Inline => {

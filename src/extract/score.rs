@@ -669,15 +669,12 @@ impl Ctx<'_, '_> {
                 let len = k.chars[s];
                 let ld = k.ld(s);
                 let text = dom.text_of(s);
-                if len > 80 && ld < 0.25 {
-                    append = true;
-                } else if len < 80
+                let long_prose = len > 80 && ld < 0.25;
+                let short_sentence = len < 80
                     && len > 0
                     && ld == 0.0
-                    && text.trim_end().ends_with(['.', '!', '?', '。'])
-                {
-                    append = true;
-                }
+                    && text.trim_end().ends_with(['.', '!', '?', '。']);
+                append = long_prose || short_sentence;
             }
             if append {
                 roots.push(s);

@@ -72,6 +72,7 @@ fn comments_in(dom: &Dom, sec: usize, out: &mut Vec<Comment>) {
         }
         let mut author = None;
         let mut date = None;
+        #[allow(clippy::needless_range_loop)]
         for j in it + 1..iend {
             if !keep[j] {
                 continue;
