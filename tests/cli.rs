@@ -476,3 +476,33 @@ fn help_and_version_exit_0() {
         .stdout(predicate::str::contains("--articles-only"));
     dehusk().arg("--version").assert().success();
 }
+
+#[test]
+fn the_bundled_samples_directory_extracts_cleanly() {
+    // The README's example: every sample page, one record each, none failing.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let pages = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".html"))
+        .count();
+    let out = dehusk()
+        .arg("extract")
+        .arg(&dir)
+        .arg("-q")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let recs = parse_jsonl(&out);
+    assert_eq!(recs.len(), pages);
+    for r in &recs {
+        assert!(r.error.is_none(), "{}: {:?}", r.source, r.error);
+        assert!(!r.text.is_empty(), "{}: empty text", r.source);
+    }
+    let mut sources: Vec<&str> = recs.iter().map(|r| r.source.as_str()).collect();
+    let in_order = sources.clone();
+    sources.sort();
+    assert_eq!(in_order, sources, "a directory is read in sorted order");
+}
