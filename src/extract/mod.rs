@@ -311,6 +311,7 @@ fn nesting_estimate(html: &str, limit: usize) -> usize {
 /// rendering of some forums and apps) is markup rather than raw text.
 fn parse(html: &str) -> Html {
     use html5ever::tendril::TendrilSink;
+    let html = neutralize_noscript_frames(html);
     let opts = html5ever::ParseOpts {
         tree_builder: html5ever::tree_builder::TreeBuilderOpts {
             scripting_enabled: false,
@@ -319,7 +320,36 @@ fn parse(html: &str) -> Html {
         ..Default::default()
     };
     html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts)
-        .one(html)
+        .one(&*html)
+}
+
+/// Renames `<iframe` inside `<noscript>` to an inert tag. With scripting off, an iframe's
+/// content is raw text up to `</iframe>`, so the common tracking-pixel fallback
+/// `<noscript><iframe .../></noscript>` would otherwise swallow the rest of the page.
+fn neutralize_noscript_frames(html: &str) -> std::borrow::Cow<'_, str> {
+    let finder = memchr::memmem::Finder::new(b"<noscript");
+    let b = html.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let mut pos = 0;
+    while let Some(off) = finder.find(&b[pos..]) {
+        let start = pos + off;
+        let end = memchr::memmem::find(&b[start..], b"</noscript")
+            .map(|e| start + e)
+            .unwrap_or(b.len());
+        for hit in memchr::memmem::find_iter(&b[start..end], b"<iframe") {
+            let buf = out.get_or_insert_with(|| b.to_vec());
+            // Same length, ASCII for ASCII: the result stays valid UTF-8.
+            buf[start + hit + 1] = b'x';
+        }
+        pos = end.max(start + 1);
+    }
+    match out {
+        Some(v) => std::borrow::Cow::Owned(
+            String::from_utf8(v)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        ),
+        None => std::borrow::Cow::Borrowed(html),
+    }
 }
 
 /// Refuses bytes that are clearly not a text document (images, PDFs, archives, binaries).

@@ -243,6 +243,14 @@ impl Ctx<'_, '_> {
                     {
                         reason = None;
                     }
+                    // Menus are links; a "toc-chapters" block holding most of the prose is not.
+                    if !weak
+                        && !matches!(r, Reason::Related | Reason::Comments | Reason::Consent)
+                        && node.p_chars as f32 > 0.5 * body_pchars as f32
+                        && node.link_chars * 2 < node.chars
+                    {
+                        reason = None;
+                    }
                     // A tag/topic or bio class on a long prose block is a false friend.
                     if matches!(r, Reason::Tags | Reason::Bio | Reason::Ad)
                         && node.p_chars > 600
@@ -578,9 +586,30 @@ impl Ctx<'_, '_> {
         base + self.class_weight(i)
     }
 
+    /// For pages whose content is most of the page (services, products, listings): the
+    /// smallest container that still holds most of the text left after chrome removal.
+    fn wide_root(&self, k: &Kept) -> usize {
+        let dom = self.dom;
+        let total = k.chars[dom.body] as f32;
+        let mut cur = dom.body;
+        loop {
+            let best = dom
+                .children(cur)
+                .filter(|&c| self.removed[c].is_none())
+                .max_by_key(|&c| k.chars[c]);
+            match best {
+                Some(c) if k.chars[c] as f32 >= WIDE_SHARE * total => cur = c,
+                _ => return cur,
+            }
+        }
+    }
+
     fn choose_roots(&self, k: &Kept, scores: &[f32]) -> Vec<usize> {
         let dom = self.dom;
         let body = dom.body;
+        if wide_type(self.page_type) {
+            return vec![self.wide_root(k)];
+        }
         let mut best: Option<usize> = None;
         for (i, &s) in scores.iter().enumerate() {
             if s > 0.0 && dom.nodes[i].tag != Tag::Html && best.is_none_or(|b| s > scores[b]) {
@@ -699,7 +728,7 @@ impl Ctx<'_, '_> {
                 i += 1;
                 continue;
             }
-            if let Some(r) = self.conditional(i, k) {
+            if let Some(r) = self.conditional(i, k, k.chars[root]) {
                 self.removed[i] = Some(r);
                 i = node.end as usize;
                 continue;
@@ -708,7 +737,7 @@ impl Ctx<'_, '_> {
         }
     }
 
-    fn conditional(&self, i: usize, k: &Kept) -> Option<Reason> {
+    fn conditional(&self, i: usize, k: &Kept, root_chars: u32) -> Option<Reason> {
         let dom = self.dom;
         let node = &dom.nodes[i];
         let chars = k.chars[i];
@@ -744,6 +773,10 @@ impl Ctx<'_, '_> {
         if node.tag == Tag::Inline || node.tag.is_heading() {
             return None;
         }
+        // Pruning trims junk inside the content; a block holding most of it is the content.
+        if chars * 2 > root_chars {
+            return None;
+        }
         if node.commas >= 10 && ld < 0.5 {
             return None;
         }
@@ -768,9 +801,15 @@ impl Ctx<'_, '_> {
             {
                 return Some(Reason::Form);
             }
-            let ld_limit = if listing {
-                0.8
-            } else if weight >= 25.0 {
+            // On listings the items are links; only menus of short links go.
+            let avg_link = node.link_chars as f32 / node.links.max(1) as f32;
+            if listing {
+                if ld > 0.8 && avg_link < 15.0 && chars < 2000 {
+                    return Some(Reason::LinkDense);
+                }
+                return None;
+            }
+            let ld_limit = if weight >= 25.0 {
                 0.5
             } else if is_list {
                 0.35
@@ -797,6 +836,17 @@ impl Ctx<'_, '_> {
         }
         None
     }
+}
+
+/// Share of the remaining text a wide root must keep.
+const WIDE_SHARE: f32 = 0.8;
+
+/// Page types whose main content spans most of the page rather than one prose column.
+fn wide_type(t: PageType) -> bool {
+    matches!(
+        t,
+        PageType::Service | PageType::Product | PageType::Collection | PageType::Listing
+    )
 }
 
 /// Readability's data-table test: tables that hold data rather than layout.
