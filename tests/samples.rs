@@ -231,7 +231,6 @@ samples! {
     listing_index => "listing-index",
     #[ignore = "extractor: the XenForo user panel (`Joined … Messages 11,402`) leaks into text for some posts"]
     forum_thread => "forum-thread",
-    #[ignore = "extractor: the `Size and fit` <details> accordion is lost from the product text"]
     product_page => "product-page",
     jsonld_metadata => "jsonld-metadata",
     #[ignore = "extractor: title keeps the `Bramley Gazette - ` prefix of <title> although the <h2> headline matches the rest"]
