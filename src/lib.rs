@@ -21,6 +21,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod fetch;
 pub mod input;
 pub mod output;
 pub mod record;

@@ -11,6 +11,8 @@ use rayon::prelude::*;
 use dehusk::input::{self, Input};
 use dehusk::{Extractor, Format, Record, RecordWriter};
 
+mod cli_scrape;
+
 #[derive(Parser)]
 #[command(
     name = "dehusk",
@@ -29,6 +31,8 @@ struct Cli {
 enum Command {
     /// Extract articles from saved HTML files, directories or stdin.
     Extract(ExtractArgs),
+    /// Fetch URLs (one per line) and extract each page into a record.
+    Scrape(cli_scrape::ScrapeArgs),
     /// Print the content decisions for one page (for debugging extraction).
     #[command(hide = true)]
     Trace {
@@ -83,6 +87,7 @@ fn main() -> ExitCode {
     init_logging(cli.verbose);
     let result = match cli.cmd {
         Command::Extract(args) => run_extract(args),
+        Command::Scrape(args) => cli_scrape::run(args),
         Command::Trace { path, url } => run_trace(&path, url.as_deref()),
     };
     match result {
@@ -194,6 +199,12 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
 
 fn extract_one(ex: &Extractor, inp: &Input, url: Option<&str>) -> Record {
     let source = inp.source();
+    // Pages kept by `scrape --save-html` carry their URL in a sibling NAME.url file.
+    let saved = match (url, inp) {
+        (None, Input::File(p)) => dehusk::fetch::save::saved_url(p),
+        _ => None,
+    };
+    let url = url.or(saved.as_deref());
     let bytes = match input::read(inp, ex.options().max_bytes) {
         Ok(b) => b,
         Err(e) => {

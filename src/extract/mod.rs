@@ -514,6 +514,15 @@ pub fn trace(html: &str, url: Option<&str>) -> String {
         page_type,
         sel.title_node.map(desc)
     );
+    let _ = writeln!(
+        out,
+        "features={:?} date={:?} authors={:?} ld={:?} og={:?}",
+        pagetype::features(&dom),
+        meta.date,
+        meta.authors,
+        meta.ld_types,
+        meta.og_type
+    );
     for &r in &sel.roots {
         let _ = writeln!(out, "ROOT {}", desc(r));
     }

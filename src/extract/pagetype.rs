@@ -1,142 +1,415 @@
-//! Page-type classification from schema.org types, OpenGraph, the URL and page structure.
+//! Page-type classification: schema.org types, OpenGraph, the URL and page structure
+//! (repeated cards, prices, code blocks, prose, calls to action) add evidence to each type,
+//! and the best-supported type wins.
+
+use std::collections::HashMap;
 
 use super::classify::Concepts;
 use super::dom::{Dom, Tag};
 use super::metadata::Meta;
 use crate::record::PageType;
 
-/// Guesses the page type; strong markup evidence first, then URL and structure.
-pub fn classify(dom: &Dom, meta: &Meta, url: Option<&str>) -> PageType {
-    let types: Vec<&str> = meta.ld_types.iter().map(|s| s.as_str()).collect();
-    let has = |t: &str| types.contains(&t);
-    if has("discussionforumposting") || has("qapage") || has("question") {
-        return PageType::Forum;
-    }
-    if has("product") && !has("itemlist") && !has("collectionpage") && !has("offercatalog") {
-        return PageType::Product;
-    }
-    if has("collectionpage")
-        || has("offercatalog")
-        || meta.og_type.as_deref() == Some("product.group")
-    {
-        return if product_cards(dom) >= 4 {
-            PageType::Collection
-        } else {
-            PageType::Listing
-        };
-    }
-    if meta
-        .og_type
-        .as_deref()
-        .is_some_and(|t| t.contains("product"))
-    {
-        return PageType::Product;
-    }
-    if has("techarticle") || has("apireference") {
-        return PageType::Documentation;
-    }
-    let path = url.and_then(|u| url::Url::parse(u).ok()).map(|u| {
-        (
-            u.host_str().unwrap_or("").to_ascii_lowercase(),
-            u.path().to_ascii_lowercase(),
-        )
-    });
-    if let Some((host, path)) = &path {
-        let p = path.as_str();
-        if host.starts_with("forum.")
-            || host.starts_with("forums.")
-            || host.starts_with("community.")
-            || host.starts_with("discuss.")
-            || p.contains("/thread")
-            || p.contains("/topic/")
-            || p.contains("/t/")
-            || p.contains("/questions/")
-            || p.contains("viewtopic")
-            || p.contains("/forum")
-        {
-            return PageType::Forum;
-        }
-        if host.starts_with("docs.")
-            || host.starts_with("developer.")
-            || p.contains("/docs/")
-            || p.contains("/documentation/")
-            || p.contains("/reference/")
-            || p.contains("/api/")
-            || p.contains("/manual/")
-        {
-            return PageType::Documentation;
-        }
-        if p.contains("/product/")
-            || p.contains("/products/")
-            || p.contains("/dp/")
-            || p.contains("/item/")
-            || p.contains("/p/")
-        {
-            return PageType::Product;
-        }
-        if p.contains("/collections/")
-            || p.contains("/category/")
-            || p.contains("/categories/")
-            || p.contains("/shop/")
-        {
-            return if product_cards(dom) >= 4 {
-                PageType::Collection
-            } else {
-                PageType::Listing
-            };
-        }
-    }
-    let forum_posts = dom
-        .nodes
-        .iter()
-        .filter(|n| n.concepts.any(Concepts::COMMENT_STRONG))
-        .count();
-    let article_like = has("article")
-        || has("newsarticle")
-        || has("blogposting")
-        || has("reportagenewsarticle")
-        || meta.og_type.as_deref() == Some("article");
-    if article_like {
-        return PageType::Article;
-    }
-    if forum_posts >= 3 && dom.nodes[dom.body].p_chars < 2000 {
-        return PageType::Forum;
-    }
-    if has("service") || has("professionalservice") || has("localbusiness") {
-        return PageType::Service;
-    }
-    // Structure: many short link-anchored items and little prose reads as a listing.
-    let body = &dom.nodes[dom.body];
-    let prose = body.p_chars as f32 / body.chars.max(1) as f32;
-    let articles = dom.nodes.iter().filter(|n| n.tag == Tag::Article).count();
-    if articles >= 5 && prose < 0.5 {
-        return PageType::Listing;
-    }
-    if meta.date.is_some() || prose > 0.4 {
-        return PageType::Article;
-    }
-    PageType::Other
+/// Structural evidence gathered in one pass over the page.
+#[derive(Debug, Default, Clone)]
+pub struct Features {
+    /// Paragraphs with at least 150 characters.
+    pub long_paras: u32,
+    /// Characters in `<p>` elements over all characters of the body.
+    pub prose: f32,
+    /// Items in runs of at least four same-signature siblings that carry a link.
+    pub cards: u32,
+    /// Cards that show a price.
+    pub priced_cards: u32,
+    /// Text nodes that look like a price.
+    pub prices: u32,
+    /// `<pre>` blocks.
+    pub pre: u32,
+    /// `<code>` elements.
+    pub code: u32,
+    /// Elements marked as comments or posts.
+    pub posts: u32,
+    /// `<article>` elements.
+    pub articles: u32,
+    /// `<time>` elements.
+    pub times: u32,
+    /// Headings (h2-h3).
+    pub sections: u32,
+    /// Form controls.
+    pub inputs: u32,
+    /// Body characters.
+    pub chars: u32,
+    /// Share of the long paragraphs that sit under the single most common parent: high in
+    /// one-story pages, low where each teaser has its own card.
+    pub concentration: f32,
 }
 
-/// Counts elements that look like priced product cards.
-fn product_cards(dom: &Dom) -> usize {
-    let mut n = 0;
-    for (i, node) in dom.nodes.iter().enumerate() {
-        if node.tag == Tag::Text
-            || node.chars == 0
-            || node.chars > 300
-            || node.imgs == 0
-            || node.links == 0
-        {
-            continue;
+fn is_price(t: &str) -> bool {
+    let t = t.trim();
+    if t.len() > 40 {
+        return false;
+    }
+    let has_cur = t.contains(['$', '€', '£', '¥', '₹'])
+        || t.contains("USD")
+        || t.contains("EUR")
+        || t.contains("GBP");
+    has_cur && t.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Gathers the structural features.
+pub fn features(dom: &Dom) -> Features {
+    let mut f = Features::default();
+    let body = &dom.nodes[dom.body];
+    f.chars = body.chars;
+    let mut p_chars = 0u32;
+    let mut price_at: Vec<u32> = Vec::new();
+    let mut para_parents: HashMap<u32, u32> = HashMap::new();
+    for (i, n) in dom.nodes.iter().enumerate() {
+        match n.tag {
+            Tag::P => {
+                p_chars += n.chars;
+                if n.chars >= 150 && n.link_chars * 3 < n.chars {
+                    f.long_paras += 1;
+                    *para_parents.entry(n.parent).or_default() += 1;
+                }
+            }
+            Tag::Pre => f.pre += 1,
+            Tag::Code => f.code += 1,
+            Tag::Article => f.articles += 1,
+            Tag::Time => f.times += 1,
+            Tag::H(2) | Tag::H(3) => f.sections += 1,
+            Tag::Text if n.chars < 30 && is_price(dom.text_of(i)) => {
+                f.prices += 1;
+                price_at.push(i as u32);
+            }
+            _ => {}
         }
-        let t = dom.text_of(i);
-        if t.contains(['$', '€', '£', '¥']) && dom.nodes[i].tag != Tag::Inline {
-            n += 1;
-        }
-        if n > 50 {
-            break;
+        if n.concepts.any(Concepts::COMMENT_STRONG) {
+            f.posts += 1;
         }
     }
-    n
+    f.inputs = body.inputs;
+    f.concentration =
+        para_parents.values().copied().max().unwrap_or(0) as f32 / f.long_paras.max(1) as f32;
+    f.prose = p_chars as f32 / body.chars.max(1) as f32;
+    // Chrome (menus, footers, sidebars, related blocks) is full of link runs that are not
+    // the page's own cards.
+    const CHROME: u32 = Concepts::NAV
+        | Concepts::FOOTER
+        | Concepts::HEADER
+        | Concepts::ASIDE
+        | Concepts::SIDEBAR
+        | Concepts::BREADCRUMB
+        | Concepts::PAGINATION
+        | Concepts::HIDDEN
+        | Concepts::COMMENT
+        | Concepts::SHARE
+        | Concepts::TAGS
+        | Concepts::DIALOG;
+    let mut in_chrome = vec![false; dom.nodes.len()];
+    for i in 0..dom.nodes.len() {
+        let n = &dom.nodes[i];
+        let parent = if n.parent == u32::MAX {
+            false
+        } else {
+            in_chrome[n.parent as usize]
+        };
+        in_chrome[i] = parent || n.concepts.any(CHROME);
+    }
+    // Repeated cards: runs of same-signature siblings holding links.
+    let mut sig_count: HashMap<(u8, &str), (u32, u32, u32)> = HashMap::new();
+    for (i, n) in dom.nodes.iter().enumerate() {
+        if n.tag == Tag::Text || n.end as usize - i < 8 || in_chrome[i] {
+            continue;
+        }
+        sig_count.clear();
+        let mut kids = 0;
+        for c in dom.children(i) {
+            let cn = &dom.nodes[c];
+            if cn.tag == Tag::Text {
+                continue;
+            }
+            kids += 1;
+            if kids > 400 {
+                break;
+            }
+            let class = dom
+                .attr(c, "class")
+                .and_then(|s| s.split_whitespace().next())
+                .unwrap_or("");
+            let e = sig_count.entry((tag_code(cn.tag), class)).or_default();
+            e.0 += 1;
+            if cn.links > 0 && cn.chars >= 15 && cn.chars <= 800 {
+                e.1 += 1;
+                let (s, t) = (c as u32, cn.end);
+                if price_at.iter().any(|&p| p >= s && p < t) {
+                    e.2 += 1;
+                }
+            }
+        }
+        if let Some((_, &(total, linked, priced))) = sig_count.iter().max_by_key(|(_, v)| v.1) {
+            if total >= 4 && linked * 4 >= total * 3 {
+                f.cards += linked;
+                f.priced_cards += priced;
+            }
+        }
+    }
+    f
+}
+
+fn tag_code(t: Tag) -> u8 {
+    match t {
+        Tag::Li => 1,
+        Tag::Div => 2,
+        Tag::Article => 3,
+        Tag::Section => 4,
+        Tag::Tr => 5,
+        Tag::A => 6,
+        _ => 0,
+    }
+}
+
+/// URL-path evidence for a type, with its weight.
+fn url_evidence(url: Option<&str>) -> Vec<(PageType, f32)> {
+    let mut out = Vec::new();
+    let Some(u) = url.and_then(|u| url::Url::parse(u).ok()) else {
+        return out;
+    };
+    let host = u.host_str().unwrap_or("").to_ascii_lowercase();
+    let path = u.path().to_ascii_lowercase();
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let has = |s: &str| segs.contains(&s);
+    let first = |s: &str| host.starts_with(s);
+    if first("forum.")
+        || first("forums.")
+        || first("community.")
+        || first("discuss.")
+        || first("discourse.")
+        || has("t")
+        || has("thread")
+        || has("threads")
+        || has("topic")
+        || has("topics")
+        || has("questions")
+        || path.contains("viewtopic")
+        || has("forum")
+        || has("forums")
+        || has("discussion")
+        || has("comments")
+    {
+        out.push((PageType::Forum, 3.0));
+    }
+    if first("docs.")
+        || first("developer.")
+        || first("developers.")
+        || first("wiki.")
+        || first("learn.")
+        || has("docs")
+        || has("doc")
+        || has("documentation")
+        || has("reference")
+        || has("api")
+        || has("manual")
+        || has("wiki")
+        || has("guide")
+        || has("guides")
+        || has("tutorial")
+        || has("book")
+        || has("userguide")
+        || has("handbook")
+    {
+        out.push((PageType::Documentation, 2.5));
+    }
+    if has("product") || has("products") || has("dp") || has("ip") || has("item") || has("p") {
+        out.push((PageType::Product, 2.0));
+    }
+    if has("collections")
+        || has("collection")
+        || has("category")
+        || has("categories")
+        || has("c")
+        || has("l")
+        || has("shop")
+        || has("shopping")
+        || has("product-category")
+        || has("b")
+        || has("zgbs")
+        || has("w")
+    {
+        out.push((PageType::Collection, 2.0));
+    }
+    if has("services")
+        || has("service")
+        || has("solutions")
+        || has("features")
+        || has("consulting")
+        || has("pricing")
+        || has("platform")
+    {
+        out.push((PageType::Service, 2.0));
+    }
+    if segs
+        .iter()
+        .any(|s| s.len() == 4 && s.starts_with("20") && s.chars().all(|c| c.is_ascii_digit()))
+        || has("blog") && segs.len() >= 2
+        || has("article")
+        || has("articles")
+        || has("news") && segs.len() >= 2
+        || has("post")
+        || has("posts")
+        || has("story")
+        || has("stories")
+    {
+        out.push((PageType::Article, 2.0));
+    }
+    let last = segs.last().copied().unwrap_or("");
+    if segs.is_empty() {
+        // A home page: a news front page, a shop front or a company's landing page.
+        out.push((PageType::Listing, 0.5));
+        out.push((PageType::Service, 0.5));
+    } else if matches!(
+        last,
+        "news"
+            | "blog"
+            | "recent"
+            | "latest"
+            | "archive"
+            | "articles"
+            | "stories"
+            | "hub"
+            | "list"
+            | "trending"
+            | "recipes"
+            | "programs"
+            | "events"
+            | "jobs"
+    ) {
+        out.push((PageType::Listing, 2.5));
+    }
+    out
+}
+
+/// Guesses the page type; returns the type and the features that decided it.
+pub fn classify(dom: &Dom, meta: &Meta, url: Option<&str>) -> PageType {
+    classify_with(dom, meta, url, &features(dom))
+}
+
+/// Classifies from precomputed features.
+pub fn classify_with(dom: &Dom, meta: &Meta, url: Option<&str>, f: &Features) -> PageType {
+    let types: Vec<&str> = meta.ld_types.iter().map(|s| s.as_str()).collect();
+    let has = |t: &str| types.contains(&t);
+    let mut score: HashMap<PageType, f32> = HashMap::new();
+    let mut add = |t: PageType, w: f32| *score.entry(t).or_default() += w;
+
+    // Markup declared by the site is the strongest evidence.
+    if has("discussionforumposting") || has("qapage") || has("question") {
+        add(PageType::Forum, 6.0);
+    }
+    if has("product") && !has("itemlist") && !has("collectionpage") && !has("offercatalog") {
+        add(PageType::Product, 5.0);
+    }
+    if has("collectionpage") || has("offercatalog") || has("itemlist") {
+        if f.priced_cards >= 4 {
+            add(PageType::Collection, 3.0);
+        } else {
+            add(PageType::Listing, 2.0);
+        }
+    }
+    if has("techarticle") || has("apireference") {
+        add(PageType::Documentation, 4.0);
+    }
+    if has("service") || has("professionalservice") || has("softwareapplication") {
+        add(PageType::Service, 2.0);
+    }
+    let article_markup = [
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "scholarlyarticle",
+        "liveblogposting",
+    ]
+    .iter()
+    .any(|t| has(t));
+    if article_markup {
+        add(PageType::Article, 3.0);
+    }
+    match meta.og_type.as_deref() {
+        Some("article") => add(PageType::Article, 2.0),
+        Some(t) if t.contains("product") && t != "product.group" => add(PageType::Product, 3.0),
+        Some("product.group") => add(PageType::Collection, 3.0),
+        _ => {}
+    }
+    for (t, w) in url_evidence(url) {
+        add(t, w);
+    }
+
+    // Structure.
+    if meta.date.is_some() {
+        add(PageType::Article, 1.5);
+    }
+    if !meta.authors.is_empty() {
+        add(PageType::Article, 1.0);
+    }
+    if f.long_paras >= 4 && f.concentration >= 0.5 {
+        add(PageType::Article, 1.0 + (f.long_paras.min(12) as f32) / 6.0);
+    } else if f.long_paras >= 4 && f.concentration < 0.35 {
+        // Many long paragraphs, each in its own container: teaser summaries.
+        add(PageType::Listing, 2.0);
+    }
+    if meta.og_type.as_deref() == Some("website") {
+        add(PageType::Article, -1.0);
+    }
+    if f.times >= 6 {
+        add(PageType::Listing, 1.0 + f.times.min(20) as f32 / 10.0);
+    }
+    if f.posts >= 3 {
+        add(PageType::Forum, 2.0 + f.posts.min(10) as f32 / 5.0);
+    }
+    if f.priced_cards >= 4 {
+        add(
+            PageType::Collection,
+            3.0 + f.priced_cards.min(20) as f32 / 10.0,
+        );
+    } else if f.prices >= 1 && f.prices <= 6 && f.inputs >= 1 && f.cards < 8 {
+        add(PageType::Product, 1.5);
+    }
+    if f.cards >= 8 && f.long_paras < 4 && f.priced_cards < 4 {
+        add(PageType::Listing, 1.5 + f.cards.min(30) as f32 / 15.0);
+    }
+    if f.articles >= 5 {
+        add(PageType::Listing, 1.0 + f.articles.min(20) as f32 / 10.0);
+    }
+    if f.pre >= 3 || f.code >= 15 {
+        add(PageType::Documentation, 1.5 + (f.pre.min(10) as f32) / 5.0);
+    }
+    // No date, no byline, no article markup: a landing or service page describes itself in
+    // many short sections rather than one dated story.
+    if meta.date.is_none() && meta.authors.is_empty() && !article_markup {
+        add(PageType::Service, 1.0);
+        if f.sections >= 3 && f.long_paras < 8 {
+            add(PageType::Service, 1.0);
+        }
+    }
+    let _ = dom;
+    let mut best = (PageType::Article, 0.9f32);
+    for t in [
+        PageType::Forum,
+        PageType::Product,
+        PageType::Collection,
+        PageType::Documentation,
+        PageType::Listing,
+        PageType::Service,
+        PageType::Article,
+    ] {
+        let s = score.get(&t).copied().unwrap_or(0.0);
+        if s > best.1 {
+            best = (t, s);
+        }
+    }
+    if best.1 <= 0.9 && f.chars < 200 {
+        return PageType::Other;
+    }
+    best.0
 }
