@@ -217,27 +217,19 @@ macro_rules! samples {
 
 samples! {
     news_related_heavy => "news-related-heavy",
-    #[ignore = "extractor: authors empty; the plain `<span>By Dana Whitfield</span>` under the headline is not read as a byline"]
     news_divsoup => "news-divsoup",
-    #[ignore = "extractor: comments are nondeterministic; side::comments_in breaks ties between equally frequent item signatures (li.comment, article.comment-body, div.comment-author...) in HashMap order, giving the right 6 comments, 6 comments reading `says:`, or none"]
     blog_comments => "blog-comments",
     chrome_overlays => "chrome-overlays",
-    #[ignore = "extractor: plain text collapses the <pre> code block onto one line"]
     tech_rich_content => "tech-rich-content",
-    #[ignore = "extractor: author keeps the `Автор:` label, and the date/views line (`Просмотров: 1 842`) leaks into text"]
     ru_cp1251 => "ru-cp1251",
     ja_shiftjis => "ja-shiftjis",
-    #[ignore = "extractor: the first teaser's byline and <time> become the listing's authors and date"]
     listing_index => "listing-index",
-    #[ignore = "extractor: the XenForo user panel (`Joined … Messages 11,402`) leaks into text for some posts"]
     forum_thread => "forum-thread",
     product_page => "product-page",
     jsonld_metadata => "jsonld-metadata",
-    #[ignore = "extractor: title keeps the `Bramley Gazette - ` prefix of <title> although the <h2> headline matches the rest"]
     no_metadata => "no-metadata",
     no_comments_yet => "no-comments-yet",
     de_news => "de-news",
-    #[ignore = "extractor: `À lire aussi` block not collected as related, and the kicker and `Par … publié le …` signature leak into text"]
     fr_news => "fr-news",
 }
 

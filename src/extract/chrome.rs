@@ -30,6 +30,7 @@ pub enum Reason {
     OutsideContent,
     Duplicate,
     Caption,
+    Kicker,
 }
 
 impl Reason {
@@ -59,6 +60,7 @@ impl Reason {
             Reason::OutsideContent => "outside-content",
             Reason::Duplicate => "duplicate",
             Reason::Caption => "caption",
+            Reason::Kicker => "kicker",
         }
     }
 }

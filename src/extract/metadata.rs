@@ -1,8 +1,10 @@
 //! Page metadata: title, authors, dates, site name, language, description, image and tags,
 //! from JSON-LD, OpenGraph and other `<meta>` tags, and the DOM, with provenance.
 
+use regex::Regex;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use super::classify::Concepts;
 use super::dates;
@@ -305,7 +307,18 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         m.site_name = Some(s.clone());
         m.set("site_name", "meta");
     }
-    let title_tag = dom.title.as_deref().map(|t| strip_site(t, site.as_deref()));
+    let headings: Vec<String> = dom
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| matches!(n.tag, Tag::H(1..=3)) && n.chars > 0 && n.chars < 300)
+        .take(30)
+        .map(|(i, _)| dom.text_of(i).to_string())
+        .collect();
+    let title_tag = dom
+        .title
+        .as_deref()
+        .map(|t| strip_site_or_heading(t, site.as_deref(), &headings));
     let (title, tsrc) = choose_title(
         og_title
             .as_ref()
@@ -615,6 +628,31 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     inter / (wa.len() + wb.len()) as f32 * 2.0
 }
 
+/// Removes a site-name prefix or suffix ("Title | Site", "Site - Title"): the side that names
+/// the site, or the side that is not the page's own heading.
+fn strip_site_or_heading(t: &str, site: Option<&str>, headings: &[String]) -> String {
+    const SEPS: &[&str] = &[
+        " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " « ", " / ", " ~ ",
+    ];
+    let t = t.trim();
+    for sep in SEPS {
+        for (i, _) in t.match_indices(sep) {
+            let (head, tail) = (t[..i].trim(), t[i + sep.len()..].trim());
+            for side in [head, tail] {
+                if !side.is_empty()
+                    && headings.iter().any(|h| {
+                        similarity(h, side) >= 0.9
+                            && h.split_whitespace().count() == side.split_whitespace().count()
+                    })
+                {
+                    return side.to_string();
+                }
+            }
+        }
+    }
+    strip_site(t, site)
+}
+
 /// Removes a site-name prefix or suffix ("Title | Site", "Site - Title").
 fn strip_site(t: &str, site: Option<&str>) -> String {
     const SEPS: &[&str] = &[
@@ -740,27 +778,61 @@ fn split_authors(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn clean_author(s: &str) -> Option<String> {
-    let mut t = collapse_ws(s);
-    for p in [
-        "by ",
-        "By ",
-        "BY ",
-        "von ",
-        "Von ",
-        "par ",
-        "Par ",
-        "por ",
-        "Por ",
-        "Written by ",
-        "Posted by ",
-        "Author: ",
-        "Autor: ",
-    ] {
-        if let Some(r) = t.strip_prefix(p) {
-            t = r.trim().to_string();
+/// Byline labels that precede a name ("By", "Von", "Автор:"...), lowercased.
+const BYLINE_PREFIXES: &[&str] = &[
+    "written by",
+    "posted by",
+    "published by",
+    "reported by",
+    "words by",
+    "story by",
+    "by",
+    "von",
+    "par",
+    "por",
+    "di",
+    "door",
+    "av",
+    "af",
+    "от",
+    "автор",
+    "author",
+    "authors",
+    "autor",
+    "autorin",
+    "auteur",
+    "autore",
+    "texte",
+    "text",
+];
+
+/// Strips a leading byline label and the colon or dash after it.
+fn strip_byline_prefix(s: &str) -> &str {
+    let t = s.trim_start();
+    let lower = t.to_lowercase();
+    for p in BYLINE_PREFIXES {
+        if let Some(rest) = lower.strip_prefix(p) {
+            let after = rest.chars().next();
+            if matches!(after, Some(' ' | ':' | '\u{a0}')) {
+                // Lowercasing can change byte lengths; map back by characters.
+                let skip = p.chars().count();
+                let cut = t
+                    .char_indices()
+                    .nth(skip)
+                    .map(|(b, _)| b)
+                    .unwrap_or(t.len());
+                return t[cut..]
+                    .trim_start_matches([':', ' ', '-', '\u{a0}'])
+                    .trim_start();
+            }
         }
     }
+    t
+}
+
+fn clean_author(s: &str) -> Option<String> {
+    let t = collapse_ws(s);
+    let t = strip_byline_prefix(&t).to_string();
     let t = t
         .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')')
         .to_string();
@@ -819,6 +891,36 @@ fn dom_authors(dom: &Dom) -> Vec<String> {
             return vec![name];
         }
     }
+    // Unmarked bylines: a short "By Jane Doe" line after the first <h1>.
+    static BY: OnceLock<Regex> = OnceLock::new();
+    let re = BY.get_or_init(|| {
+        Regex::new(r"^(?:By|BY|by|Von|Par|Por|Door|Di|Av|Af|Автор:?|От)\s+(\p{Lu}[\p{L}'.\-]+(?:\s+\p{Lu}[\p{L}'.\-]+){0,3})$")
+            .expect("static regex")
+    });
+    let start = dom
+        .nodes
+        .iter()
+        .position(|n| n.tag == Tag::H(1))
+        .unwrap_or(0);
+    for (i, n) in dom.nodes.iter().enumerate().skip(start) {
+        if n.tag != Tag::Text || n.chars > 60 {
+            continue;
+        }
+        let t = dom.text_of(i);
+        if let Some(c) = re.captures(t) {
+            if !in_ancestor(
+                dom,
+                i,
+                Concepts::COMMENT
+                    | Concepts::RELATED
+                    | Concepts::FOOTER
+                    | Concepts::ASIDE
+                    | Concepts::NAV,
+            ) {
+                return vec![c[1].to_string()];
+            }
+        }
+    }
     Vec::new()
 }
 
@@ -836,21 +938,7 @@ fn in_ancestor(dom: &Dom, i: usize, bits: u32) -> bool {
 }
 
 fn strip_byline_noise(t: &str) -> String {
-    let mut s = t.trim();
-    for p in [
-        "By ",
-        "by ",
-        "BY ",
-        "Von ",
-        "Par ",
-        "Por ",
-        "Written by ",
-        "Posted by ",
-    ] {
-        if let Some(r) = s.strip_prefix(p) {
-            s = r;
-        }
-    }
+    let s = strip_byline_prefix(t.trim());
     // Cut at a date or separator that follows the name.
     let cut = s
         .find(['|', '•', '·', '\n'])

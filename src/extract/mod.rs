@@ -171,6 +171,9 @@ impl Extractor {
         if html.trim().is_empty() {
             return Err(Error::Empty);
         }
+        if !has_markup(html) {
+            return Err(Error::NotHtml("no HTML markup".into()));
+        }
         let depth = nesting_estimate(html, self.opts.max_depth);
         if depth > self.opts.max_depth {
             return Err(Error::TooDeep(self.opts.max_depth));
@@ -198,6 +201,26 @@ impl Extractor {
         };
         let meta = metadata::extract(dom, url);
         let page_type = pagetype::classify(dom, &meta, meta.url.as_deref().or(url));
+        let mut meta = meta;
+        if matches!(page_type, PageType::Listing | PageType::Collection) {
+            // On an index, the first teaser's byline and date are not the page's.
+            if meta
+                .provenance
+                .get("date")
+                .is_some_and(|p| p == "time" || p == "byline")
+            {
+                meta.date = None;
+                meta.provenance.remove("date");
+            }
+            if meta
+                .provenance
+                .get("authors")
+                .is_some_and(|p| p == "byline")
+            {
+                meta.authors.clear();
+                meta.provenance.remove("authors");
+            }
+        }
         let sel = score::select(dom, &meta, page_type);
         let keep = sel.keep_mask();
         let text = render::text(dom, &sel.roots, &keep);
@@ -239,40 +262,71 @@ impl Extractor {
     }
 }
 
+/// Whether the text contains at least one tag (`<x`, `</x` or `<!`) in its first 64 KiB.
+fn has_markup(html: &str) -> bool {
+    let b = &html.as_bytes()[..html.len().min(64 * 1024)];
+    memchr::memchr_iter(b'<', b).any(|k| {
+        b.get(k + 1)
+            .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'/' || c == b'!')
+    })
+}
+
 /// Estimates the deepest element nesting from the raw markup, stopping once past `limit`.
 ///
-/// Only elements that are never closed implicitly are counted, so unclosed `<p>` and `<li>`
-/// (which the parser closes itself) do not inflate the figure.
+/// Every start tag counts except void elements, elements the parser closes by itself
+/// (`<p>`, `<li>`, table parts...) and self-closed `<x/>` (SVG and MathML content), so the
+/// estimate never exceeds the real depth on sane markup; script and style bodies are skipped.
 fn nesting_estimate(html: &str, limit: usize) -> usize {
-    const NESTING: &[&[u8]] = &[
-        b"div",
-        b"span",
-        b"section",
-        b"article",
-        b"font",
-        b"b",
-        b"i",
-        b"u",
-        b"em",
-        b"strong",
-        b"blockquote",
-        b"center",
-        b"small",
-        b"big",
-        b"main",
-        b"aside",
-        b"nav",
-        b"header",
-        b"footer",
-        b"ul",
-        b"ol",
-        b"table",
-        b"form",
-        b"s",
-        b"sub",
-        b"sup",
-        b"q",
-        b"mark",
+    const NOT_NESTING: &[&[u8]] = &[
+        b"area",
+        b"base",
+        b"br",
+        b"col",
+        b"embed",
+        b"hr",
+        b"img",
+        b"input",
+        b"link",
+        b"meta",
+        b"source",
+        b"track",
+        b"wbr",
+        b"param",
+        b"keygen",
+        b"basefont",
+        b"bgsound",
+        b"frame",
+        b"p",
+        b"li",
+        b"dt",
+        b"dd",
+        b"option",
+        b"optgroup",
+        b"tr",
+        b"td",
+        b"th",
+        b"thead",
+        b"tbody",
+        b"tfoot",
+        b"colgroup",
+        b"caption",
+        b"rb",
+        b"rt",
+        b"rp",
+        b"rtc",
+        b"html",
+        b"head",
+        b"body",
+        b"image",
+        b"isindex",
+    ];
+    const RAW: &[&[u8]] = &[
+        b"script",
+        b"style",
+        b"textarea",
+        b"xmp",
+        b"title",
+        b"plaintext",
     ];
     let b = html.as_bytes();
     let mut depth: usize = 0;
@@ -283,25 +337,49 @@ fn nesting_estimate(html: &str, limit: usize) -> usize {
         let close = b.get(i) == Some(&b'/');
         let start = if close { i + 1 } else { i };
         let mut end = start;
-        while end < b.len() && end - start < 12 && b[end].is_ascii_alphanumeric() {
+        while end < b.len()
+            && end - start < 16
+            && (b[end].is_ascii_alphanumeric() || b[end] == b'-' || b[end] == b':')
+        {
             end += 1;
         }
-        if end == start || end >= b.len() {
+        if end == start || end >= b.len() || !b[start].is_ascii_alphabetic() {
             continue;
         }
         let name = b[start..end].to_ascii_lowercase();
-        if !NESTING.contains(&name.as_slice()) {
+        if close {
+            if !NOT_NESTING.contains(&name.as_slice()) {
+                depth = depth.saturating_sub(1);
+            }
             continue;
         }
-        if close {
-            depth = depth.saturating_sub(1);
-        } else {
-            depth += 1;
-            if depth > max {
-                max = depth;
-                if max > limit {
-                    return max;
-                }
+        let tag_end = memchr::memchr(b'>', &b[end..])
+            .map(|e| end + e)
+            .unwrap_or(b.len());
+        if RAW.contains(&name.as_slice()) {
+            // Jump over the raw-text body to its end tag.
+            let mut closing = b"</".to_vec();
+            closing.extend_from_slice(&name);
+            let rest = &b[tag_end.min(b.len())..];
+            let lower_find = memchr::memmem::find_iter(rest, b"</").find(|&k| {
+                rest.len() >= k + closing.len()
+                    && rest[k..k + closing.len()].eq_ignore_ascii_case(&closing)
+            });
+            i = match lower_find {
+                Some(k) => tag_end + k + closing.len(),
+                None => b.len(),
+            };
+            continue;
+        }
+        let self_closed = tag_end > 0 && tag_end <= b.len() && b[..tag_end].ends_with(b"/");
+        if NOT_NESTING.contains(&name.as_slice()) || self_closed {
+            continue;
+        }
+        depth += 1;
+        if depth > max {
+            max = depth;
+            if max > limit {
+                return max;
             }
         }
     }

@@ -102,6 +102,17 @@ fn walk(dom: &Dom, root: usize, keep: &[bool], w: &mut TextWriter) {
                 continue;
             }
             Tag::Img => continue,
+            Tag::Pre => {
+                // Code and preformatted text keep their line breaks.
+                w.para();
+                let raw = raw_text(dom, i);
+                let raw = raw.trim_matches('\n');
+                if !raw.trim().is_empty() {
+                    w.push_raw(raw);
+                }
+                w.para();
+                continue;
+            }
             _ => {}
         }
         open_block(n.tag, w);
@@ -133,6 +144,22 @@ fn close_block(tag: Tag, w: &mut TextWriter) {
 }
 
 impl TextWriter {
+    /// Appends preformatted text as its own block, line breaks kept.
+    fn push_raw(&mut self, s: &str) {
+        if !self.out.is_empty() {
+            trim_end_spaces(&mut self.out);
+            self.out
+                .push_str(if self.pending >= 3 { "\n\n" } else { "\n" });
+        }
+        for (k, line) in s.lines().enumerate() {
+            if k > 0 {
+                self.out.push('\n');
+            }
+            self.out.push_str(line.trim_end());
+        }
+        self.pending = 3;
+    }
+
     fn push_cell_sep(&mut self) {
         if self.pending < 2 && !self.out.is_empty() && !self.out.ends_with('\n') {
             self.out.push_str(" | ");
@@ -214,7 +241,7 @@ impl Md<'_, '_> {
                 self.inline_all(i)
             }
             Tag::Pre => {
-                let code = self.raw_text(i);
+                let code = raw_text(self.dom, i);
                 let lang = self.code_lang(i);
                 let fence = if code.contains("```") { "~~~" } else { "```" };
                 format!("{fence}{lang}\n{}\n{fence}", code.trim_end_matches('\n'))
@@ -423,23 +450,6 @@ impl Md<'_, '_> {
         String::new()
     }
 
-    /// The raw text of a `<pre>`, with its original line breaks.
-    fn raw_text(&self, i: usize) -> String {
-        let mut s = String::new();
-        if let Some(node) = self.dom.html.tree.get(self.dom.nodes[i].id) {
-            for d in node.descendants() {
-                if let Some(t) = d.value().as_text() {
-                    s.push_str(t);
-                } else if let Some(e) = d.value().as_element() {
-                    if e.name() == "br" {
-                        s.push('\n');
-                    }
-                }
-            }
-        }
-        s
-    }
-
     fn inline_all(&self, i: usize) -> String {
         let mut s = String::new();
         self.inline(i, &mut s);
@@ -524,6 +534,23 @@ impl Md<'_, '_> {
             }
         }
     }
+}
+
+/// The raw text of a `<pre>`, with its original line breaks.
+fn raw_text(dom: &Dom, i: usize) -> String {
+    let mut s = String::new();
+    if let Some(node) = dom.html.tree.get(dom.nodes[i].id) {
+        for d in node.descendants() {
+            if let Some(t) = d.value().as_text() {
+                s.push_str(t);
+            } else if let Some(e) = d.value().as_element() {
+                if e.name() == "br" {
+                    s.push('\n');
+                }
+            }
+        }
+    }
+    s
 }
 
 fn usable_href(h: &str) -> bool {

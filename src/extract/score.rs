@@ -100,8 +100,11 @@ pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
         cx.prune_inside(r, &kept);
     }
     if let Some(t) = title_node {
-        if roots.iter().any(|&r| dom.contains(r, t)) && cx.removed[t].is_none() {
-            cx.removed[t] = Some(Reason::Title);
+        if let Some(&r) = roots.iter().find(|&&r| dom.contains(r, t)) {
+            if cx.removed[t].is_none() {
+                cx.removed[t] = Some(Reason::Title);
+            }
+            cx.drop_kickers(r, t);
         }
     }
     Selection {
@@ -279,6 +282,21 @@ impl Ctx<'_, '_> {
                 }
             }
             if let Some(r) = reason {
+                // A sidebar or promo box headed "Read also" is a related block: its links
+                // belong in `related`.
+                let r = if matches!(
+                    r,
+                    Reason::Sidebar
+                        | Reason::Promo
+                        | Reason::Footer
+                        | Reason::Navigation
+                        | Reason::Share
+                ) && self.first_heading_kind(i) == Some(HeadingKind::Related)
+                {
+                    Reason::Related
+                } else {
+                    r
+                };
                 self.removed[i] = Some(r);
                 // A heading classed "related-title" or "comments-title" opens a flat section.
                 if matches!(r, Reason::Related | Reason::Comments) && self.is_heading_like(i) {
@@ -303,6 +321,16 @@ impl Ctx<'_, '_> {
             }
             i += 1;
         }
+    }
+
+    /// What the first heading inside node `i` (within its first few dozen nodes) announces.
+    fn first_heading_kind(&self, i: usize) -> Option<HeadingKind> {
+        let dom = self.dom;
+        let end = (dom.nodes[i].end as usize).min(i + 40);
+        (i + 1..end)
+            .find(|&k| dom.nodes[k].tag.is_heading() || dom.nodes[k].tag == Tag::Text)
+            .filter(|&k| dom.nodes[k].tag.is_heading() || dom.nodes[k].chars <= 40)
+            .and_then(|k| chrome::heading_kind(dom.text_of(k)))
     }
 
     fn is_heading_like(&self, i: usize) -> bool {
@@ -737,6 +765,57 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// Removes the short labels (section kickers, breadcrumbs) between a root's start and
+    /// its headline; a long text before the headline is left alone.
+    fn drop_kickers(&mut self, root: usize, title: usize) {
+        let dom = self.dom;
+        let mut blocks = Vec::new();
+        let mut total = 0;
+        let mut i = root + 1;
+        while i < title {
+            let n = &dom.nodes[i];
+            if self.removed[i].is_some() || n.chars == 0 {
+                i = n.end as usize;
+                continue;
+            }
+            if dom.contains(i, title) {
+                i += 1;
+                continue;
+            }
+            total += n.chars;
+            blocks.push(i);
+            i = n.end as usize;
+        }
+        if total > 0 && total < 150 && blocks.iter().all(|&b| dom.nodes[b].chars < 80) {
+            for b in blocks {
+                self.removed[b] = Some(Reason::Kicker);
+            }
+        }
+    }
+
+    /// Characters inside `<time>` elements among node `i`'s first descendants; 0 when none.
+    fn time_chars(&self, i: usize) -> u32 {
+        let end = (self.dom.nodes[i].end as usize).min(i + 64);
+        let mut k = i + 1;
+        let mut total = 0;
+        let mut found = false;
+        while k < end {
+            let n = &self.dom.nodes[k];
+            if n.tag == Tag::Time {
+                total += n.chars;
+                found = true;
+                k = n.end as usize;
+                continue;
+            }
+            k += 1;
+        }
+        if found {
+            total.max(1)
+        } else {
+            0
+        }
+    }
+
     fn conditional(&self, i: usize, k: &Kept, root_chars: u32) -> Option<Reason> {
         let dom = self.dom;
         let node = &dom.nodes[i];
@@ -779,6 +858,16 @@ impl Ctx<'_, '_> {
         }
         if node.commas >= 10 && ld < 0.5 {
             return None;
+        }
+        // A short line that carries a <time>: a dateline or byline ("Par X, publié le ...").
+        if matches!(node.tag, Tag::P | Tag::Div)
+            && chars < 120
+            && ld < 0.5
+            && self.page_type != PageType::Forum
+            && self.time_chars(i) > 0
+            && chars.saturating_sub(self.time_chars(i)) < 60
+        {
+            return Some(Reason::Byline);
         }
         let weight = self.class_weight(i);
         let is_list = matches!(node.tag, Tag::Ul | Tag::Ol);

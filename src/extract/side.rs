@@ -45,9 +45,17 @@ fn comments_in(dom: &Dom, sec: usize, out: &mut Vec<Comment>) {
             cands.push(i);
         }
     }
+    // The most frequent item signature wins; among equals, the one met first in document
+    // order, which is the outermost (li.comment before the div.comment-body inside it).
+    let first_at = |sig: &(Tag, String)| {
+        cands
+            .iter()
+            .position(|&i| signature(dom, i) == *sig)
+            .unwrap_or(usize::MAX)
+    };
     let Some((best_sig, best_n)) = counts
         .into_iter()
-        .max_by_key(|(sig, c)| (*c, dom_sig_weight(sig)))
+        .max_by_key(|(sig, c)| (*c, dom_sig_weight(sig), std::cmp::Reverse(first_at(sig))))
     else {
         return;
     };
