@@ -241,8 +241,11 @@ fn run_features(args: &[String]) -> anyhow::Result<u8> {
     for inp in input::expand(args) {
         let bytes = input::read(&inp, u64::MAX)?;
         let (html, _) = dehusk::extract::charset::decode(&bytes, None);
-        let v = dehusk::extract::page_features(&html, None);
-        println!("{}", serde_json::json!({"source": inp.source(), "x": v}));
+        let (x, c) = dehusk::extract::model_inputs(&html, None);
+        println!(
+            "{}",
+            serde_json::json!({"source": inp.source(), "x": x, "c": c})
+        );
     }
     Ok(0)
 }

@@ -44,6 +44,9 @@ pub struct Record {
     /// What kind of page this is; decides what "main content" means.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_type: Option<PageType>,
+    /// Confidence, from 0 to 1, that `text` is the page's main content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
     /// The main content as plain text: paragraphs separated by a blank line.
     #[serde(default)]
     pub text: String,

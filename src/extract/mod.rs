@@ -8,6 +8,7 @@
 pub mod charset;
 pub mod chrome;
 pub mod classify;
+pub mod confidence;
 pub mod dates;
 pub mod dom;
 pub mod metadata;
@@ -200,7 +201,7 @@ impl Extractor {
             (None, p) => p.clone(),
         };
         let meta = metadata::extract(dom, url);
-        let page_type = pagetype::classify(dom, &meta, meta.url.as_deref().or(url));
+        let (page_type, type_prob) = pagetype::classify(dom, &meta, meta.url.as_deref().or(url));
         let mut meta = meta;
         if matches!(page_type, PageType::Listing | PageType::Collection) {
             // On an index, the first teaser's byline and date are not the page's.
@@ -228,6 +229,8 @@ impl Extractor {
             .opts
             .markdown
             .then(|| render::markdown(dom, &sel.roots, &keep, base.as_ref()));
+        let signals = confidence::signals(dom, &sel, &keep, &text, &meta, page_type, type_prob);
+        let confidence = Some(confidence::confidence(&signals));
         let comments = side::comments(dom, &sel.comment_sections);
         let related = side::related(dom, &sel.related_sections, base.as_ref());
         let mut provenance = meta.provenance;
@@ -251,6 +254,7 @@ impl Extractor {
             image: meta.image,
             tags: meta.tags,
             page_type: Some(page_type),
+            confidence,
             text,
             markdown,
             comments,
@@ -560,13 +564,21 @@ fn iso639_1(code: &str) -> &str {
     }
 }
 
-/// The page-type model's input vector for one page (for training the model).
-pub fn page_features(html: &str, url: Option<&str>) -> Vec<f32> {
+/// The model inputs for one page, for training: the page-type vector and the confidence
+/// signals of its extraction.
+pub fn model_inputs(html: &str, url: Option<&str>) -> (Vec<f32>, Vec<f32>) {
     let doc = parse(html);
     let dom = dom::Dom::build(&doc, Options::default().max_nodes);
     let meta = metadata::extract(&dom, url);
     let f = pagetype::features(&dom);
-    pagetype::vector(&meta, meta.url.as_deref().or(url), &f)
+    let url = meta.url.as_deref().or(url);
+    let x = pagetype::vector(&meta, url, &f);
+    let (page_type, prob) = pagetype::classify_model(&meta, url, &f);
+    let sel = score::select(&dom, &meta, page_type);
+    let keep = sel.keep_mask();
+    let text = render::text(&dom, &sel.roots, &keep);
+    let c = confidence::signals(&dom, &sel, &keep, &text, &meta, page_type, prob);
+    (x, c)
 }
 
 /// A plain-text trace of the content decisions for one page: the chosen roots and every
@@ -576,7 +588,7 @@ pub fn trace(html: &str, url: Option<&str>) -> String {
     let doc = parse(html);
     let dom = dom::Dom::build(&doc, Options::default().max_nodes);
     let meta = metadata::extract(&dom, url);
-    let page_type = pagetype::classify(&dom, &meta, meta.url.as_deref().or(url));
+    let (page_type, _) = pagetype::classify(&dom, &meta, meta.url.as_deref().or(url));
     let sel = score::select(&dom, &meta, page_type);
     let mut out = String::new();
     let desc = |i: usize| -> String {

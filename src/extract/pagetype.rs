@@ -397,8 +397,8 @@ pub fn vector(meta: &Meta, url: Option<&str>, f: &Features) -> Vec<f32> {
 }
 
 /// Guesses the page type; returns the type and the features that decided it.
-pub fn classify(dom: &Dom, meta: &Meta, url: Option<&str>) -> PageType {
-    classify_model(meta, url, &features(dom)).0
+pub fn classify(dom: &Dom, meta: &Meta, url: Option<&str>) -> (PageType, f32) {
+    classify_model(meta, url, &features(dom))
 }
 
 /// Classifies from precomputed features with the trained model (see
