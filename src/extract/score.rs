@@ -705,10 +705,15 @@ impl Ctx<'_, '_> {
         let sib_threshold = (top_score * 0.2).max(10.0);
         let top_class = dom.attr(top, "class").unwrap_or("");
         let mut roots = Vec::new();
+        // After a comments or related section, prose siblings are readers' text, not ours.
+        let mut terminated = false;
         for s in dom.children(p as usize) {
             if s == top {
                 roots.push(s);
                 continue;
+            }
+            if self.holds_section_end(s) {
+                terminated = true;
             }
             if self.removed[s].is_some() || k.chars[s] == 0 {
                 continue;
@@ -733,11 +738,28 @@ impl Ctx<'_, '_> {
                     && text.trim_end().ends_with(['.', '!', '?', '。']);
                 append = long_prose || short_sentence;
             }
+            // Page builders split one story over sibling blocks of their own: a sibling
+            // block of sentences with few links continues the text.
+            if !append && !terminated && matches!(dom.nodes[s].tag, Tag::Div | Tag::Section) {
+                let sn = &dom.nodes[s];
+                append = k.chars[s] >= SIBLING_PROSE
+                    && k.ld(s) < 0.25
+                    && sn.sentences >= 2
+                    && sn.paras + sn.headings > 0;
+            }
             if append {
                 roots.push(s);
             }
         }
         roots
+    }
+
+    /// Whether subtree `s` is, or holds, a removed comments or related section.
+    fn holds_section_end(&self, s: usize) -> bool {
+        let end = self.dom.nodes[s].end as usize;
+        self.removed[s..end]
+            .iter()
+            .any(|r| matches!(r, Some(Reason::Comments | Reason::Related)))
     }
 
     /// Conditional cleaning inside a chosen root: link-dense lists and divs, form-heavy and
@@ -926,6 +948,9 @@ impl Ctx<'_, '_> {
         None
     }
 }
+
+/// Characters a prose sibling block needs to join the content.
+const SIBLING_PROSE: u32 = 100;
 
 /// Share of the remaining text a wide root must keep.
 const WIDE_SHARE: f32 = 0.8;
