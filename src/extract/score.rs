@@ -959,7 +959,11 @@ const WIDE_SHARE: f32 = 0.8;
 fn wide_type(t: PageType) -> bool {
     matches!(
         t,
-        PageType::Service | PageType::Product | PageType::Collection | PageType::Listing
+        PageType::Service
+            | PageType::Product
+            | PageType::Collection
+            | PageType::Listing
+            | PageType::Forum
     )
 }
 
