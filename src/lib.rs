@@ -20,6 +20,7 @@
 //! ```
 
 pub mod error;
+pub mod explain;
 pub mod extract;
 pub mod fetch;
 pub mod input;

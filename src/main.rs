@@ -33,6 +33,17 @@ enum Command {
     Extract(ExtractArgs),
     /// Fetch URLs (one per line) and extract each page into a record.
     Scrape(cli_scrape::ScrapeArgs),
+    /// Write an HTML report of why each block of a page was kept, moved or removed.
+    Explain {
+        /// The page (a saved HTML file, also .gz, or - for stdin).
+        page: String,
+        /// The page URL, to resolve relative links.
+        #[arg(long)]
+        url: Option<String>,
+        /// Write the report to FILE instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Print the page-type model's features for each page, as JSON lines (for training).
     #[command(hide = true)]
     Features {
@@ -95,6 +106,9 @@ fn main() -> ExitCode {
         Command::Extract(args) => run_extract(args),
         Command::Scrape(args) => cli_scrape::run(args),
         Command::Trace { path, url } => run_trace(&path, url.as_deref()),
+        Command::Explain { page, url, output } => {
+            run_explain(&page, url.as_deref(), output.as_deref())
+        }
         Command::Features { inputs } => run_features(&inputs),
     };
     match result {
@@ -234,6 +248,39 @@ fn run_trace(path: &std::path::Path, url: Option<&str>) -> anyhow::Result<u8> {
     let bytes = input::read(&Input::File(path.to_path_buf()), u64::MAX)?;
     let (html, _) = dehusk::extract::charset::decode(&bytes, None);
     print!("{}", dehusk::extract::trace(&html, url));
+    Ok(0)
+}
+
+fn run_explain(
+    page: &str,
+    url: Option<&str>,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<u8> {
+    if let Some(u) = url {
+        url::Url::parse(u).with_context(|| format!("invalid --url {u:?}"))?;
+    }
+    let inp = if page == "-" {
+        Input::Stdin
+    } else {
+        Input::File(PathBuf::from(page))
+    };
+    let bytes = input::read(&inp, Extractor::new().options().max_bytes)
+        .with_context(|| format!("cannot read {page}"))?;
+    let (html, _) = dehusk::extract::charset::decode(&bytes, None);
+    let report = dehusk::explain::explain(&html, url);
+    match output {
+        Some(path) => std::fs::write(path, report)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            let mut out = io::stdout().lock();
+            match out.write_all(report.as_bytes()).and_then(|_| out.flush()) {
+                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                    return Err(e).context("cannot write output")
+                }
+                _ => {}
+            }
+        }
+    }
     Ok(0)
 }
 

@@ -639,3 +639,19 @@ pub fn trace(html: &str, url: Option<&str>) -> String {
     }
     out
 }
+
+/// Runs the content-selection passes on one page (as [`Extractor`] does, with default limits)
+/// and hands the flattened page, its metadata, page type and selection to `f`. For reports
+/// such as [`crate::explain`]; the arena borrows the parsed document, hence the closure.
+pub fn with_selection<R>(
+    html: &str,
+    url: Option<&str>,
+    f: impl FnOnce(&dom::Dom, &metadata::Meta, PageType, &score::Selection) -> R,
+) -> R {
+    let doc = parse(html);
+    let dom = dom::Dom::build(&doc, Options::default().max_nodes);
+    let meta = metadata::extract(&dom, url);
+    let page_type = pagetype::classify(&dom, &meta, meta.url.as_deref().or(url));
+    let sel = score::select(&dom, &meta, page_type);
+    f(&dom, &meta, page_type, &sel)
+}
