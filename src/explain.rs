@@ -189,13 +189,13 @@ pub fn explain_with(extractor: &Extractor, html: &str, url: Option<&str>) -> Str
         // Empty, not HTML, too large or too deep: there is nothing to select from.
         return report(&record, None, &[], None);
     }
-    extract::with_selection(html, url, |dom, meta, page_type, sel| {
-        let blocks = blocks(dom, sel);
+    extract::with_analysis(html, url, |dom, a| {
+        let blocks = blocks(dom, &a.sel);
         report(
             &record,
-            Some(page_type),
+            Some(a.page_type),
             &blocks,
-            Some((dom, meta.title.as_deref())),
+            Some((dom, a.meta.title.as_deref())),
         )
     })
 }
@@ -498,8 +498,8 @@ mod tests {
             <p>The first paragraph of the story is long enough to be prose, with commas, and it ends here.</p>\
             <p>The second paragraph is also long enough to count as prose, with commas, for the scorer too.</p>\
             </article></body></html>";
-        extract::with_selection(html, None, |dom, _, _, sel| {
-            let bs = blocks(dom, sel);
+        extract::with_analysis(html, None, |dom, a| {
+            let bs = blocks(dom, &a.sel);
             let nav = bs.iter().find(|b| b.text.contains("Home")).unwrap();
             assert_eq!(nav.fate, Fate::Removed(Reason::Navigation));
             assert_eq!(nav.text, "Home About");

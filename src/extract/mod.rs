@@ -200,29 +200,13 @@ impl Extractor {
             (Some(b), None) => url::Url::parse(b).ok(),
             (None, p) => p.clone(),
         };
-        let meta = metadata::extract(dom, url);
-        let (page_type, type_prob) = pagetype::classify(dom, &meta, meta.url.as_deref().or(url));
-        let mut meta = meta;
-        if matches!(page_type, PageType::Listing | PageType::Collection) {
-            // On an index, the first teaser's byline and date are not the page's.
-            if meta
-                .provenance
-                .get("date")
-                .is_some_and(|p| p == "time" || p == "byline")
-            {
-                meta.date = None;
-                meta.provenance.remove("date");
-            }
-            if meta
-                .provenance
-                .get("authors")
-                .is_some_and(|p| p == "byline")
-            {
-                meta.authors.clear();
-                meta.provenance.remove("authors");
-            }
-        }
-        let sel = score::select(dom, &meta, page_type);
+        let Analysis {
+            meta,
+            features: _,
+            page_type,
+            type_prob,
+            sel,
+        } = analyse(dom, url);
         let keep = sel.keep_mask();
         let text = render::text(dom, &sel.roots, &keep);
         let markdown = self
@@ -263,6 +247,56 @@ impl Extractor {
             provenance,
             error: None,
         }
+    }
+}
+
+/// Every decision about one flattened page: metadata, page type and content selection.
+pub struct Analysis {
+    /// The page's metadata (teaser bylines and dates dropped on index pages).
+    pub meta: metadata::Meta,
+    /// The structural features the page-type model read.
+    pub features: pagetype::Features,
+    /// The page type.
+    pub page_type: PageType,
+    /// The page-type model's probability for it.
+    pub type_prob: f32,
+    /// What is content, what is chrome, and why.
+    pub sel: score::Selection,
+}
+
+/// Runs metadata, page typing and content selection on a flattened page: the one pipeline
+/// behind records, traces, reports and model inputs.
+pub fn analyse(dom: &dom::Dom, url: Option<&str>) -> Analysis {
+    let mut meta = metadata::extract(dom, url);
+    let features = pagetype::features(dom);
+    let (page_type, type_prob) =
+        pagetype::classify_model(&meta, meta.url.as_deref().or(url), &features);
+    if matches!(page_type, PageType::Listing | PageType::Collection) {
+        // On an index, the first teaser's byline and date are not the page's.
+        if meta
+            .provenance
+            .get("date")
+            .is_some_and(|p| p == "time" || p == "byline")
+        {
+            meta.date = None;
+            meta.provenance.remove("date");
+        }
+        if meta
+            .provenance
+            .get("authors")
+            .is_some_and(|p| p == "byline")
+        {
+            meta.authors.clear();
+            meta.provenance.remove("authors");
+        }
+    }
+    let sel = score::select(dom, &meta, page_type);
+    Analysis {
+        meta,
+        features,
+        page_type,
+        type_prob,
+        sel,
     }
 }
 
@@ -567,29 +601,24 @@ fn iso639_1(code: &str) -> &str {
 /// The model inputs for one page, for training: the page-type vector and the confidence
 /// signals of its extraction.
 pub fn model_inputs(html: &str, url: Option<&str>) -> (Vec<f32>, Vec<f32>) {
-    let doc = parse(html);
-    let dom = dom::Dom::build(&doc, Options::default().max_nodes);
-    let meta = metadata::extract(&dom, url);
-    let f = pagetype::features(&dom);
-    let url = meta.url.as_deref().or(url);
-    let x = pagetype::vector(&meta, url, &f);
-    let (page_type, prob) = pagetype::classify_model(&meta, url, &f);
-    let sel = score::select(&dom, &meta, page_type);
-    let keep = sel.keep_mask();
-    let text = render::text(&dom, &sel.roots, &keep);
-    let c = confidence::signals(&dom, &sel, &keep, &text, &meta, page_type, prob);
-    (x, c)
+    with_analysis(html, url, |dom, a| {
+        let x = pagetype::vector(&a.meta, a.meta.url.as_deref().or(url), &a.features);
+        let keep = a.sel.keep_mask();
+        let text = render::text(dom, &a.sel.roots, &keep);
+        let c = confidence::signals(dom, &a.sel, &keep, &text, &a.meta, a.page_type, a.type_prob);
+        (x, c)
+    })
 }
 
 /// A plain-text trace of the content decisions for one page: the chosen roots and every
 /// removed subtree with its reason. For debugging extraction on a site.
 pub fn trace(html: &str, url: Option<&str>) -> String {
+    with_analysis(html, url, trace_report)
+}
+
+fn trace_report(dom: &dom::Dom, a: &Analysis) -> String {
     use std::fmt::Write as _;
-    let doc = parse(html);
-    let dom = dom::Dom::build(&doc, Options::default().max_nodes);
-    let meta = metadata::extract(&dom, url);
-    let (page_type, _) = pagetype::classify(&dom, &meta, meta.url.as_deref().or(url));
-    let sel = score::select(&dom, &meta, page_type);
+    let (meta, page_type, sel) = (&a.meta, a.page_type, &a.sel);
     let mut out = String::new();
     let desc = |i: usize| -> String {
         let n = &dom.nodes[i];
@@ -616,17 +645,8 @@ pub fn trace(html: &str, url: Option<&str>) -> String {
     );
     let _ = writeln!(
         out,
-        "model={:?} features={:?} date={:?} authors={:?} ld={:?} og={:?}",
-        pagetype::classify_model(
-            &meta,
-            meta.url.as_deref().or(url),
-            &pagetype::features(&dom)
-        ),
-        pagetype::features(&dom),
-        meta.date,
-        meta.authors,
-        meta.ld_types,
-        meta.og_type
+        "type_prob={:.3} features={:?} date={:?} authors={:?} ld={:?} og={:?}",
+        a.type_prob, a.features, meta.date, meta.authors, meta.ld_types, meta.og_type
     );
     for &r in &sel.roots {
         let _ = writeln!(out, "ROOT {}", desc(r));
@@ -643,15 +663,13 @@ pub fn trace(html: &str, url: Option<&str>) -> String {
 /// Runs the content-selection passes on one page (as [`Extractor`] does, with default limits)
 /// and hands the flattened page, its metadata, page type and selection to `f`. For reports
 /// such as [`crate::explain`]; the arena borrows the parsed document, hence the closure.
-pub fn with_selection<R>(
+pub fn with_analysis<R>(
     html: &str,
     url: Option<&str>,
-    f: impl FnOnce(&dom::Dom, &metadata::Meta, PageType, &score::Selection) -> R,
+    f: impl FnOnce(&dom::Dom, &Analysis) -> R,
 ) -> R {
     let doc = parse(html);
     let dom = dom::Dom::build(&doc, Options::default().max_nodes);
-    let meta = metadata::extract(&dom, url);
-    let page_type = pagetype::classify(&dom, &meta, meta.url.as_deref().or(url));
-    let sel = score::select(&dom, &meta, page_type);
-    f(&dom, &meta, page_type, &sel)
+    let a = analyse(&dom, url);
+    f(&dom, &a)
 }

@@ -396,11 +396,6 @@ pub fn vector(meta: &Meta, url: Option<&str>, f: &Features) -> Vec<f32> {
     v
 }
 
-/// Guesses the page type; returns the type and the features that decided it.
-pub fn classify(dom: &Dom, meta: &Meta, url: Option<&str>) -> (PageType, f32) {
-    classify_model(meta, url, &features(dom))
-}
-
 /// Classifies from precomputed features with the trained model (see
 /// `scripts/train_pagetype.py`); returns the type and the model's probability for it.
 pub fn classify_model(meta: &Meta, url: Option<&str>, f: &Features) -> (PageType, f32) {
