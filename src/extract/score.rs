@@ -843,7 +843,11 @@ impl Ctx<'_, '_> {
         let node = &dom.nodes[i];
         let chars = k.chars[i];
         let ld = k.ld(i);
-        let listing = matches!(self.page_type, PageType::Listing | PageType::Collection);
+        // On pages whose content is cards and sections, a link-heavy block is often an item.
+        let listing = matches!(
+            self.page_type,
+            PageType::Listing | PageType::Collection | PageType::Service
+        );
         match node.tag {
             Tag::P
             | Tag::Div
