@@ -328,7 +328,15 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         title_tag,
     );
     if let Some(t) = title {
-        m.title = Some(t);
+        let host = url
+            .and_then(|u| url::Url::parse(u).ok())
+            .or_else(|| {
+                dom.canonical
+                    .as_deref()
+                    .and_then(|c| url::Url::parse(c).ok())
+            })
+            .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()));
+        m.title = Some(strip_brand_tail(&t, site.as_deref(), host.as_deref()));
         m.set("title", &tsrc);
     }
 
@@ -653,6 +661,42 @@ fn strip_site_or_heading(t: &str, site: Option<&str>, headings: &[String]) -> St
     strip_site(t, site)
 }
 
+/// Drops a short trailing brand ("... | Rust Blog", "... — LessWrong") that names the site or
+/// its host, even when no site name is declared.
+fn strip_brand_tail(t: &str, site: Option<&str>, host: Option<&str>) -> String {
+    const SEPS: &[&str] = &[" | ", " – ", " — ", " - ", " :: ", " · ", " • "];
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    for sep in SEPS {
+        if let Some(i) = t.rfind(sep) {
+            let (head, tail) = (t[..i].trim(), t[i + sep.len()..].trim());
+            if head.split_whitespace().count() < 2 || tail.split_whitespace().count() > 4 {
+                continue;
+            }
+            let tail_sq = squash(tail);
+            let names_site = site.is_some_and(|s| {
+                let s = squash(s);
+                !s.is_empty() && (s.contains(&tail_sq) || tail_sq.contains(&s))
+            });
+            let names_host = host.is_some_and(|h| {
+                let label = h.trim_start_matches("www.");
+                let label = squash(label.split('.').next().unwrap_or(""));
+                tail_sq.len() >= 3
+                    && (label.contains(&tail_sq) || tail_sq.contains(&label))
+                    && !label.is_empty()
+            });
+            if names_site || names_host {
+                return strip_brand_tail(head, site, host);
+            }
+        }
+    }
+    t.to_string()
+}
+
 /// Removes a site-name prefix or suffix ("Title | Site", "Site - Title").
 fn strip_site(t: &str, site: Option<&str>) -> String {
     const SEPS: &[&str] = &[
@@ -837,6 +881,9 @@ fn clean_author(s: &str) -> Option<String> {
         .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')')
         .to_string();
     let lower = t.to_lowercase();
+    if BYLINE_PREFIXES.contains(&lower.as_str()) {
+        return None;
+    }
     if t.is_empty()
         || t.chars().count() > 60
         || t.contains('@')
@@ -897,16 +944,47 @@ fn dom_authors(dom: &Dom) -> Vec<String> {
         Regex::new(r"^(?:By|BY|by|Von|Par|Por|Door|Di|Av|Af|Автор:?|От)\s+(\p{Lu}[\p{L}'.\-]+(?:\s+\p{Lu}[\p{L}'.\-]+){0,3})$")
             .expect("static regex")
     });
+    static LABEL: OnceLock<Regex> = OnceLock::new();
+    let label = LABEL.get_or_init(|| {
+        Regex::new(r"^(?i:by|written by|posted by|author|autor|автор|von|par|por)\s*:?$")
+            .expect("static regex")
+    });
     let start = dom
         .nodes
         .iter()
         .position(|n| n.tag == Tag::H(1))
         .unwrap_or(0);
+    let mut label_seen = false;
     for (i, n) in dom.nodes.iter().enumerate().skip(start) {
         if n.tag != Tag::Text || n.chars > 60 {
             continue;
         }
         let t = dom.text_of(i);
+        // "By" in one element, the name (often a link) in the next.
+        if label_seen {
+            label_seen = false;
+            let name = t.trim();
+            let words = name.split_whitespace().count();
+            if (1..=4).contains(&words)
+                && name.chars().next().is_some_and(char::is_uppercase)
+                && !name.chars().any(|c| c.is_ascii_digit())
+                && !in_ancestor(
+                    dom,
+                    i,
+                    Concepts::COMMENT
+                        | Concepts::RELATED
+                        | Concepts::FOOTER
+                        | Concepts::ASIDE
+                        | Concepts::NAV,
+                )
+            {
+                return vec![name.to_string()];
+            }
+        }
+        if label.is_match(t.trim()) {
+            label_seen = true;
+            continue;
+        }
         if let Some(c) = re.captures(t) {
             if !in_ancestor(
                 dom,
@@ -943,6 +1021,7 @@ fn strip_byline_noise(t: &str) -> String {
     let cut = s
         .find(['|', '•', '·', '\n'])
         .or_else(|| s.find(" on "))
+        .or_else(|| s.find(" in "))
         .or_else(|| s.find(" - "))
         .unwrap_or(s.len());
     let name = s[..cut].trim();
@@ -988,6 +1067,24 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
         }
         if let Some(d) = dates::parse_text(dom.text_of(i)) {
             return Some((d, "byline"));
+        }
+    }
+    // A written date in the few short lines right under the first <h1> ("Updated May 3, 2024").
+    let h1 = dom.nodes.iter().position(|n| n.tag == Tag::H(1))?;
+    let mut seen = 0;
+    for i in dom.nodes[h1].end as usize..dom.nodes.len() {
+        let n = &dom.nodes[i];
+        if n.tag != Tag::Text {
+            continue;
+        }
+        seen += 1;
+        if seen > 12 {
+            break;
+        }
+        if n.chars <= 60 {
+            if let Some(d) = dates::parse_text(dom.text_of(i)) {
+                return Some((d, "text-near-title"));
+            }
         }
     }
     None
