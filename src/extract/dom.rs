@@ -334,15 +334,18 @@ impl<'a> Dom<'a> {
                     self.nodes.push(n);
                     open.push(idx);
                     let link = in_link || tag == Tag::A;
-                    let kids: Vec<_> = node.children().collect();
-                    for child in kids.into_iter().rev() {
-                        stack.push((child, idx as u32, depth + 1, link));
+                    // Last child first, so the first child is popped first; no allocation.
+                    let mut child = node.last_child();
+                    while let Some(c) = child {
+                        stack.push((c, idx as u32, depth + 1, link));
+                        child = c.prev_sibling();
                     }
                 }
                 HtmlNode::Document | HtmlNode::Fragment => {
-                    let kids: Vec<_> = node.children().collect();
-                    for child in kids.into_iter().rev() {
-                        stack.push((child, parent, depth, in_link));
+                    let mut child = node.last_child();
+                    while let Some(c) = child {
+                        stack.push((c, parent, depth, in_link));
+                        child = c.prev_sibling();
                     }
                 }
                 _ => {}

@@ -117,7 +117,9 @@ pub fn features(dom: &Dom) -> Features {
         in_chrome[i] = parent || n.concepts.any(CHROME);
     }
     // Repeated cards: runs of same-signature siblings holding links.
-    let mut sig_count: HashMap<(u8, &str), (u32, u32, u32)> = HashMap::new();
+    // Signatures of one parent's children: (tag, first class) -> (total, linked, priced).
+    // A short linear list beats hashing: a parent has few distinct child signatures.
+    let mut sig_count: Vec<((u8, &str), (u32, u32, u32))> = Vec::new();
     for (i, n) in dom.nodes.iter().enumerate() {
         if n.tag == Tag::Text || n.end as usize - i < 8 || in_chrome[i] {
             continue;
@@ -137,7 +139,15 @@ pub fn features(dom: &Dom) -> Features {
                 .attr(c, "class")
                 .and_then(|s| s.split_whitespace().next())
                 .unwrap_or("");
-            let e = sig_count.entry((tag_code(cn.tag), class)).or_default();
+            let key = (tag_code(cn.tag), class);
+            let slot = match sig_count.iter().position(|(k, _)| *k == key) {
+                Some(p) => p,
+                None => {
+                    sig_count.push((key, (0, 0, 0)));
+                    sig_count.len() - 1
+                }
+            };
+            let e = &mut sig_count[slot].1;
             e.0 += 1;
             if cn.links > 0 && cn.chars >= 15 && cn.chars <= 800 {
                 e.1 += 1;
@@ -147,8 +157,8 @@ pub fn features(dom: &Dom) -> Features {
                 }
             }
         }
-        if let Some((_, &(total, linked, priced))) = sig_count.iter().max_by_key(|(_, v)| v.1) {
-            if total >= 4 && linked * 4 >= total * 3 {
+        if let Some((_, (total, linked, priced))) = sig_count.iter().max_by_key(|(_, v)| v.1) {
+            if *total >= 4 && linked * 4 >= total * 3 {
                 f.cards += linked;
                 f.priced_cards += priced;
             }
