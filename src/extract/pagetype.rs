@@ -119,7 +119,7 @@ pub fn features(dom: &Dom) -> Features {
     // Repeated cards: runs of same-signature siblings holding links.
     // Signatures of one parent's children: (tag, first class) -> (total, linked, priced).
     // A short linear list beats hashing: a parent has few distinct child signatures.
-    let mut sig_count: Vec<((u8, &str), (u32, u32, u32))> = Vec::new();
+    let mut sig_count: Vec<(Signature, RunCounts)> = Vec::new();
     for (i, n) in dom.nodes.iter().enumerate() {
         if n.tag == Tag::Text || n.end as usize - i < 8 || in_chrome[i] {
             continue;
@@ -166,6 +166,11 @@ pub fn features(dom: &Dom) -> Features {
     }
     f
 }
+
+/// A child's tag code and first class token.
+type Signature<'a> = (u8, &'a str);
+/// Children with a signature: all, those carrying a link, those showing a price.
+type RunCounts = (u32, u32, u32);
 
 fn tag_code(t: Tag) -> u8 {
     match t {
