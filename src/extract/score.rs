@@ -254,6 +254,15 @@ impl Ctx<'_, '_> {
                     {
                         reason = None;
                     }
+                    // Navigation is links: a "toc-para" section of plain prose is not a menu.
+                    if r == Reason::Navigation
+                        && !node.concepts.any(Concepts::SKIP)
+                        && matches!(self.page_type, PageType::Article | PageType::Documentation)
+                        && node.chars > 200
+                        && node.link_chars * 10 < node.chars * 3
+                    {
+                        reason = None;
+                    }
                     // A tag/topic or bio class on a long prose block is a false friend.
                     if matches!(r, Reason::Tags | Reason::Bio | Reason::Ad)
                         && node.p_chars > 600
