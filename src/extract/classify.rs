@@ -379,6 +379,22 @@ fn token_table() -> &'static HashMap<&'static str, u32> {
     })
 }
 
+/// CSS display values that responsive utility classes switch on.
+const DISPLAYS: &[&str] = &[
+    "block",
+    "flex",
+    "grid",
+    "inline",
+    "inline-block",
+    "inline-flex",
+    "table",
+    "contents",
+];
+/// Breakpoint names below desktop width.
+const SMALL_BREAKPOINTS: &[&str] = &[
+    "xs", "sm", "md", "mobile", "phone", "tablet", "small", "touch",
+];
+
 fn name_concepts(v: &str) -> u32 {
     let mut bits = 0;
     let lower = v.to_ascii_lowercase();
@@ -386,23 +402,48 @@ fn name_concepts(v: &str) -> u32 {
         bits |= SUBSTRINGS[m.pattern().as_usize()].1;
     }
     let table = token_table();
+    // Responsive utilities ("hidden lg:flex", "d-none d-md-block") show the element on a
+    // desktop screen, which is the page the reader sees.
+    let mut shown_on_desktop = false;
     for tok in lower.split(|c: char| c.is_ascii_whitespace()) {
         if tok.is_empty() {
             continue;
+        }
+        if let Some((_, display)) = tok.split_once(':') {
+            shown_on_desktop |= DISPLAYS.contains(&display);
+        }
+        if let Some(rest) = tok.strip_prefix("d-") {
+            shown_on_desktop |= rest
+                .split_once('-')
+                .is_some_and(|(bp, d)| SMALL_BREAKPOINTS.contains(&bp) && DISPLAYS.contains(&d));
         }
         // Whole token, then its parts split on - and _ (BEM and utility names).
         if let Some(b) = table.get(tok) {
             bits |= b;
         }
         if tok.contains(['-', '_']) {
-            for part in tok.split(['-', '_']) {
+            let parts: Vec<&str> = tok.split(['-', '_']).collect();
+            for (k, part) in parts.iter().enumerate() {
                 if let Some(b) = table.get(part) {
                     // Parts flag only the structural concepts, not the content hints,
                     // so that "post-meta" does not read as content.
-                    bits |= b & !(Concepts::CONTENT_WEAK | Concepts::TITLE);
+                    let mut b = b & !(Concepts::CONTENT_WEAK | Concepts::TITLE);
+                    // "post-tags" is a tag strip; "tag-dinosaurs" is a taxonomy class that
+                    // WordPress puts on every post.
+                    if k + 1 != parts.len() {
+                        b &= !Concepts::TAGS;
+                    }
+                    // "hidden-xs", "is-hidden-mobile": hidden on small screens only.
+                    if parts.iter().any(|p| SMALL_BREAKPOINTS.contains(p)) {
+                        b &= !Concepts::HIDDEN;
+                    }
+                    bits |= b;
                 }
             }
         }
+    }
+    if shown_on_desktop {
+        bits &= !Concepts::HIDDEN;
     }
     // "author-bio"-style boxes are bios, not bylines.
     if bits & Concepts::BIO != 0 {
@@ -425,5 +466,11 @@ mod tests {
         assert!(name_concepts("ad") & Concepts::AD != 0);
         assert!(name_concepts("header-ad") & Concepts::AD != 0);
         assert!(name_concepts("shadow") & Concepts::AD == 0);
+        assert!(name_concepts("post tag-dinosaurs category-science") & Concepts::TAGS == 0);
+        assert!(name_concepts("entry-tags") & Concepts::TAGS != 0);
+        assert!(name_concepts("hidden lg:flex") & Concepts::HIDDEN == 0);
+        assert!(name_concepts("d-none d-md-block") & Concepts::HIDDEN == 0);
+        assert!(name_concepts("hidden-xs") & Concepts::HIDDEN == 0);
+        assert!(name_concepts("hidden") & Concepts::HIDDEN != 0);
     }
 }

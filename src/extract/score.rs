@@ -216,7 +216,13 @@ impl Ctx<'_, '_> {
                 continue;
             }
             if !self.protected[i] {
-                reason = chrome::concept_reason(node.concepts.0);
+                // On an index, "promo", "trending" and "latest" blocks are the listing itself.
+                let bits = if matches!(self.page_type, PageType::Listing | PageType::Collection) {
+                    node.concepts.0 & !(Concepts::RELATED | Concepts::PROMO)
+                } else {
+                    node.concepts.0
+                };
+                reason = chrome::concept_reason(bits);
                 if reason == Some(Reason::Comments) && self.page_type == PageType::Forum {
                     // On a forum the posts are the content.
                     reason = None;
