@@ -230,6 +230,14 @@ impl Ctx<'_, '_> {
                 if reason.is_some_and(|r| self.disabled.contains(&r)) {
                     reason = None;
                 }
+                // Product tabs, accordions and FAQ answers are hidden until clicked, yet they
+                // are the specifications and answers the page is about.
+                if reason == Some(Reason::Hidden)
+                    && matches!(self.page_type, PageType::Documentation | PageType::Service)
+                    && self.is_tab_panel(i)
+                {
+                    reason = None;
+                }
                 if let Some(r) = reason {
                     // A weak hint on a node that holds most of the page's prose is a layout
                     // wrapper ("content-with-sidebar"), not the chrome it names.
@@ -314,7 +322,12 @@ impl Ctx<'_, '_> {
                 };
                 self.removed[i] = Some(r);
                 // A heading classed "related-title" or "comments-title" opens a flat section.
-                if matches!(r, Reason::Related | Reason::Comments) && self.is_heading_like(i) {
+                // Only a real heading, or a label whose words say so, opens a section: an
+                // empty "recommend" placeholder div does not.
+                if matches!(r, Reason::Related | Reason::Comments)
+                    && self.is_heading_like(i)
+                    && (node.tag.is_heading() || chrome::heading_kind(dom.text_of(i)).is_some())
+                {
                     let kind = if r == Reason::Related {
                         HeadingKind::Related
                     } else {
@@ -336,6 +349,30 @@ impl Ctx<'_, '_> {
             }
             i += 1;
         }
+    }
+
+    /// Whether node `i` is a tab panel, accordion body or collapsible section.
+    fn is_tab_panel(&self, i: usize) -> bool {
+        if self
+            .dom
+            .attr(i, "role")
+            .is_some_and(|r| r.eq_ignore_ascii_case("tabpanel"))
+        {
+            return true;
+        }
+        let class = self.dom.attr(i, "class").unwrap_or("").to_ascii_lowercase();
+        [
+            "tab-pane",
+            "tab-panel",
+            "tabpanel",
+            "tab-content",
+            "accordion",
+            "collapse",
+            "faq",
+            "panel",
+        ]
+        .iter()
+        .any(|t| class.contains(t))
     }
 
     /// What the first heading inside node `i` (within its first few dozen nodes) announces.
