@@ -13,7 +13,15 @@ if [ ! -d "$corpora" ] || [ ! -f "$scorer" ]; then
   echo "eval: no corpora at $corpora (set SHARED=...)" >&2
   exit 2
 fi
-cargo build --release --quiet
+# EVAL_PROFILE=debug reuses the test build (CI does, to save a release build); the scores
+# are the same, only slower to compute.
+if [ "${EVAL_PROFILE:-release}" = debug ]; then
+  cargo build --quiet
+  bin=./target/debug/dehusk
+else
+  cargo build --release --quiet
+  bin=./target/release/dehusk
+fi
 out="${EVAL_OUT:-target/eval}"
 mkdir -p "$out"
 summary="$out/summary.json"
@@ -24,7 +32,7 @@ for dir in "$corpora"/*/; do
   [ -d "$dir/html" ] || continue
   pred="$out/$name.jsonl"
   start=$(date +%s%N)
-  ./target/release/dehusk extract --quiet "$dir/html" > "$pred" || [ $? -eq 1 ]
+  "$bin" extract --quiet "$dir/html" > "$pred" || [ $? -eq 1 ]
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
   n=$(ls "$dir/html" | wc -l)
   echo "== $name: $n pages in ${ms} ms"
