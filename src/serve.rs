@@ -134,21 +134,25 @@ fn error_response(status: StatusCode, kind: &str, message: impl Into<String>) ->
     (status, Json(body)).into_response()
 }
 
-/// Takes a request slot, or answers 503 at once: queueing would only pile up latency.
-fn admit(state: &AppState) -> Result<OwnedSemaphorePermit, Response> {
-    state.slots.clone().try_acquire_owned().map_err(|_| {
-        let mut r = error_response(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "busy",
-            format!(
-                "all {} request slots are taken; try again shortly",
-                state.cfg.concurrency.max(1)
-            ),
-        );
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        r
-    })
+/// Takes a request slot, or `None` when all are taken: the caller answers 503 at once,
+/// since queueing would only pile up latency behind a saturated service.
+fn admit(state: &AppState) -> Option<OwnedSemaphorePermit> {
+    state.slots.clone().try_acquire_owned().ok()
+}
+
+/// The 503 for a saturated service.
+fn busy(state: &AppState) -> Response {
+    let mut r = error_response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "busy",
+        format!(
+            "all {} request slots are taken; try again shortly",
+            state.cfg.concurrency.max(1)
+        ),
+    );
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    r
 }
 
 async fn health() -> Json<serde_json::Value> {
@@ -178,9 +182,8 @@ async fn extract(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let permit = match admit(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
+    let Some(permit) = admit(&state) else {
+        return busy(&state);
     };
     if let Some(u) = &q.url {
         if let Err(e) = url::Url::parse(u) {
@@ -241,9 +244,8 @@ async fn scrape(
         Ok(Json(r)) => r,
         Err(e) => return error_response(e.status(), "bad_request", e.body_text()),
     };
-    let permit = match admit(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
+    let Some(permit) = admit(&state) else {
+        return busy(&state);
     };
     let deadline = Instant::now() + state.cfg.timeout;
     let timeout = state.cfg.timeout;
