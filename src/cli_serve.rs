@@ -85,6 +85,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
         .await
         .context("the service failed")
     })?;
-    rt.shutdown_timeout(Duration::from_secs(1));
+    // Idle blocking threads (DNS, extraction) need not be waited for.
+    rt.shutdown_background();
     Ok(0)
 }

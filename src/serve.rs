@@ -11,7 +11,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -236,13 +235,17 @@ struct ScrapeRequest {
     ordered: bool,
 }
 
-async fn scrape(
-    State(state): State<Arc<AppState>>,
-    req: Result<Json<ScrapeRequest>, JsonRejection>,
-) -> Response {
-    let req = match req {
-        Ok(Json(r)) => r,
-        Err(e) => return error_response(e.status(), "bad_request", e.body_text()),
+async fn scrape(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    // Parsed by hand so any Content-Type works (curl -d sends a form type).
+    let req: ScrapeRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("the body must be {{\"urls\": [...]}}: {e}"),
+            )
+        }
     };
     let Some(permit) = admit(&state) else {
         return busy(&state);

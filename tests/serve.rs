@@ -237,7 +237,9 @@ async fn scrape_streams_one_line_per_url() {
         .send()
         .await
         .unwrap();
-    assert!(resp.status().is_client_error(), "{}", resp.status());
+    assert_eq!(resp.status(), 400);
+    let err: Value = serde_json::from_str(&resp.text().await.unwrap()).unwrap();
+    assert_eq!(err["error"]["kind"], "bad_request");
     svc.shutdown().await.unwrap();
 }
 
