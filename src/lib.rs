@@ -26,6 +26,7 @@ pub mod fetch;
 pub mod input;
 pub mod output;
 pub mod record;
+pub mod serve;
 
 pub use error::{Error, Result};
 pub use extract::{Extractor, ExtractorBuilder, Options};

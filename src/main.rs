@@ -12,6 +12,7 @@ use dehusk::input::{self, Input};
 use dehusk::{Extractor, Format, Record, RecordWriter};
 
 mod cli_scrape;
+mod cli_serve;
 
 #[derive(Parser)]
 #[command(
@@ -33,6 +34,8 @@ enum Command {
     Extract(ExtractArgs),
     /// Fetch URLs (one per line) and extract each page into a record.
     Scrape(cli_scrape::ScrapeArgs),
+    /// Serve extraction and scraping over HTTP (POST /extract, POST /scrape, GET /health).
+    Serve(cli_serve::ServeArgs),
     /// Write an HTML report of why each block of a page was kept, moved or removed.
     Explain {
         /// The page (a saved HTML file, also .gz, or - for stdin).
@@ -105,6 +108,7 @@ fn main() -> ExitCode {
     let result = match cli.cmd {
         Command::Extract(args) => run_extract(args),
         Command::Scrape(args) => cli_scrape::run(args),
+        Command::Serve(args) => cli_serve::run(args),
         Command::Trace { path, url } => run_trace(&path, url.as_deref()),
         Command::Explain { page, url, output } => {
             run_explain(&page, url.as_deref(), output.as_deref())

@@ -14,7 +14,7 @@ use url::Url;
 use super::host::{Host, Hosts};
 use super::robots::{agent_token, Rules};
 use super::run::Stats;
-use super::{save, urls, FetchConfig, FetchError, FetchedRecord};
+use super::{guard, save, urls, FetchConfig, FetchError, FetchedRecord};
 use crate::extract::Extractor;
 use crate::record::Record;
 
@@ -70,8 +70,15 @@ impl Fetcher {
     /// Builds the shared client. `extractor` turns each HTML body into a record.
     pub fn new(cfg: FetchConfig, extractor: Extractor) -> Result<Fetcher, FetchError> {
         let max_redirects = cfg.max_redirects;
+        let block_private = cfg.block_private;
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().iter().any(|u| u == attempt.url()) {
+            // A redirect to a literal IP skips the resolver, so it is vetted here.
+            let forbidden = block_private
+                .then(|| guard::check_url(attempt.url()).err())
+                .flatten();
+            if let Some(f) = forbidden {
+                attempt.error(f)
+            } else if attempt.previous().iter().any(|u| u == attempt.url()) {
                 let u = attempt.url().to_string();
                 attempt.error(RedirectError::Loop(u))
             } else if attempt.previous().len() > max_redirects {
@@ -88,8 +95,11 @@ impl Fetcher {
                 .expect("valid header"),
         );
         let mut builder = reqwest::Client::builder();
-        if !cfg.env_proxy {
+        if !cfg.env_proxy || cfg.block_private {
             builder = builder.no_proxy();
+        }
+        if cfg.block_private {
+            builder = builder.dns_resolver(Arc::new(guard::GuardedResolver));
         }
         let client = builder
             .user_agent(cfg.user_agent.clone())
@@ -154,6 +164,15 @@ impl Fetcher {
     /// Fetches `url` and extracts it into a record whose `source` is `source`. Returns
     /// `None` only when the fetcher was stopped before the request went out.
     pub async fn fetch_record(&self, source: &str, url: &Url) -> Option<FetchedRecord> {
+        if self.cfg.block_private {
+            // Literal IP hosts skip DNS (and so the guarded resolver): vet them first.
+            if let Err(f) = guard::check_url(url) {
+                let e = FetchError::ForbiddenAddress(f.0);
+                let mut r = FetchedRecord::failed(source, e.kind(), e.to_string());
+                r.record.url = Some(url.to_string());
+                return Some(r);
+            }
+        }
         let host = self.hosts.get(&url.origin().ascii_serialization());
         if let Some(e) = self.host_given_up(&host) {
             let mut r = FetchedRecord::failed(source, e.kind(), e.to_string());
@@ -264,7 +283,8 @@ impl Fetcher {
         let resp = match self.client.get(robots_url.clone()).send().await {
             Ok(r) => r,
             Err(e) => {
-                if e.is_connect() {
+                // A forbidden address is a refusal of ours, not a dead host.
+                if e.is_connect() && !matches!(classify(&e), FetchError::ForbiddenAddress(_)) {
                     host.connect_failed();
                 }
                 tracing::debug!(url = %robots_url, "robots.txt unavailable, allowing all: {}", chain(&e));
@@ -452,6 +472,14 @@ fn retry_after(h: &HeaderMap) -> Option<Duration> {
 }
 
 fn classify(e: &reqwest::Error) -> FetchError {
+    // The guard's refusals arrive wrapped as connect (resolver) or redirect errors.
+    let mut src = e.source();
+    while let Some(s) = src {
+        if let Some(f) = s.downcast_ref::<guard::Forbidden>() {
+            return FetchError::ForbiddenAddress(f.0.clone());
+        }
+        src = s.source();
+    }
     if e.is_redirect() {
         let mut src = e.source();
         while let Some(s) = src {

@@ -6,6 +6,7 @@
 //! a sink as soon as it is ready (or in input order).
 
 pub mod client;
+pub mod guard;
 pub mod host;
 pub mod resume;
 pub mod robots;
@@ -58,6 +59,9 @@ pub struct FetchConfig {
     pub max_crawl_delay: Duration,
     /// Use the proxies named in the environment (`HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`).
     pub env_proxy: bool,
+    /// Never connect to loopback, private or other non-public addresses (see [`guard`]);
+    /// also turns off environment proxies, which would resolve names out of our sight.
+    pub block_private: bool,
 }
 
 impl Default for FetchConfig {
@@ -78,6 +82,7 @@ impl Default for FetchConfig {
             host_failure_limit: 5,
             max_crawl_delay: Duration::from_secs(60),
             env_proxy: true,
+            block_private: false,
         }
     }
 }
@@ -168,6 +173,9 @@ pub enum FetchError {
     /// Any other request failure.
     #[error("request failed: {0}")]
     Request(String),
+    /// The URL, a redirect or a DNS answer pointed at a non-public address.
+    #[error("forbidden address: {0}")]
+    ForbiddenAddress(String),
 }
 
 impl FetchError {
@@ -185,6 +193,7 @@ impl FetchError {
             FetchError::TooLarge(_) => "too_large",
             FetchError::Body(_) => "body",
             FetchError::Request(_) => "request",
+            FetchError::ForbiddenAddress(_) => "forbidden_address",
         }
     }
 
