@@ -44,6 +44,8 @@ enum Command {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Print the record's JSON Schema (the same as schema/record.schema.json).
+    Schema,
     /// Print the page-type model's features for each page, as JSON lines (for training).
     #[command(hide = true)]
     Features {
@@ -110,6 +112,7 @@ fn main() -> ExitCode {
             run_explain(&page, url.as_deref(), output.as_deref())
         }
         Command::Features { inputs } => run_features(&inputs),
+        Command::Schema => run_schema(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -282,6 +285,17 @@ fn run_explain(
         }
     }
     Ok(0)
+}
+
+fn run_schema() -> anyhow::Result<u8> {
+    let mut out = io::stdout().lock();
+    match out
+        .write_all(dehusk::record::json_schema_string().as_bytes())
+        .and_then(|_| out.flush())
+    {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e).context("cannot write output"),
+        _ => Ok(0),
+    }
 }
 
 fn run_features(args: &[String]) -> anyhow::Result<u8> {

@@ -226,6 +226,7 @@ impl Extractor {
             l
         });
         Record {
+            schema_version: crate::record::SCHEMA_VERSION,
             source: String::new(),
             url: meta.url,
             title: meta.title,
