@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use dehusk::input::{self, Input};
 use dehusk::{Extractor, Format, Record, RecordWriter};
 
+mod cli_jsonl;
 mod cli_scrape;
 
 #[derive(Parser)]
@@ -66,8 +67,11 @@ enum Command {
 #[derive(clap::Args)]
 struct ExtractArgs {
     /// Files, directories (searched recursively for .html, .htm, .xhtml, also .gz) or - for stdin.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "stdin_jsonl")]
     inputs: Vec<String>,
+    /// Read pages as JSON lines {"url": ..., "html": ...} (or "html_base64") from stdin.
+    #[arg(long, conflicts_with_all = ["inputs", "url"])]
+    stdin_jsonl: bool,
     /// The page URL, to resolve relative links (only with a single input).
     #[arg(long)]
     url: Option<String>,
@@ -140,6 +144,9 @@ fn init_logging(verbose: u8) {
 /// Inputs are extracted in batches: each batch in parallel, written in input order.
 const BATCH: usize = 256;
 
+/// Bytes of JSON lines read ahead per batch with `--stdin-jsonl`.
+const JSONL_BATCH_BYTES: usize = 64 * 1024 * 1024;
+
 fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
     let inputs = input::expand(&args.inputs);
     if args.url.is_some() && inputs.len() > 1 {
@@ -183,12 +190,9 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
     let mut writer = RecordWriter::new(sink, args.format);
     let mut failed = 0usize;
     let mut total = 0usize;
-    for batch in inputs.chunks(BATCH) {
-        let recs: Vec<Record> = batch
-            .par_iter()
-            .map(|inp| extract_one(&extractor, inp, args.url.as_deref()))
-            .collect();
-        for r in &recs {
+    // Writes one batch in order; false when the reader went away (a closed pipe).
+    let mut emit = |recs: &[Record]| -> anyhow::Result<bool> {
+        for r in recs {
             if r.is_error() {
                 failed += 1;
                 tracing::warn!(source = %r.source, "{}", r.error.as_ref().map(|e| e.message.as_str()).unwrap_or(""));
@@ -196,9 +200,49 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
             total += 1;
             if let Err(e) = writer.write(r) {
                 if e.kind() == io::ErrorKind::BrokenPipe {
-                    return Ok(if failed > 0 { 1 } else { 0 });
+                    return Ok(false);
                 }
                 return Err(e).context("cannot write output");
+            }
+        }
+        Ok(true)
+    };
+    if args.stdin_jsonl {
+        let limit = cli_jsonl::line_limit(&extractor);
+        let mut lines = cli_jsonl::Lines::new(io::stdin().lock(), limit);
+        loop {
+            // Batches are capped by bytes as well as count, so memory stays bounded even
+            // when every line is a large page.
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut bytes = 0usize;
+            while batch.len() < BATCH && bytes < JSONL_BATCH_BYTES {
+                match lines.next_line().context("cannot read stdin")? {
+                    Some(l) => {
+                        bytes += l.len();
+                        batch.push(l);
+                    }
+                    None => break,
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
+            let recs: Vec<Record> = batch
+                .par_iter()
+                .map(|l| cli_jsonl::extract_line(&extractor, l))
+                .collect();
+            if !emit(&recs)? {
+                return Ok(if failed > 0 { 1 } else { 0 });
+            }
+        }
+    } else {
+        for batch in inputs.chunks(BATCH) {
+            let recs: Vec<Record> = batch
+                .par_iter()
+                .map(|inp| extract_one(&extractor, inp, args.url.as_deref()))
+                .collect();
+            if !emit(&recs)? {
+                return Ok(if failed > 0 { 1 } else { 0 });
             }
         }
     }
