@@ -75,9 +75,12 @@ struct ExtractArgs {
     /// The page URL, to resolve relative links (only with a single input).
     #[arg(long)]
     url: Option<String>,
-    /// Output format: jsonl, json, text or markdown.
+    /// Output format: jsonl, json, text, markdown, html or csv.
     #[arg(long, short = 'f', default_value = "jsonl")]
     format: Format,
+    /// Start each Markdown record with YAML front matter holding its metadata.
+    #[arg(long)]
+    front_matter: bool,
     /// Write to FILE (atomically: complete or not at all) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
@@ -168,6 +171,7 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
         .max_bytes(args.max_bytes)
         .max_nodes(args.max_nodes)
         .markdown(args.format.needs_markdown())
+        .html(args.format.needs_html())
         .articles_only(args.articles_only)
         .build();
 
@@ -187,7 +191,7 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
             (Box::new(io::BufWriter::new(f)), Some(tmp))
         }
     };
-    let mut writer = RecordWriter::new(sink, args.format);
+    let mut writer = RecordWriter::new(sink, args.format).front_matter(args.front_matter);
     let mut failed = 0usize;
     let mut total = 0usize;
     // Writes one batch in order; false when the reader went away (a closed pipe).

@@ -57,6 +57,9 @@ pub struct Record {
     /// The main content as GitHub-flavoured Markdown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub markdown: Option<String>,
+    /// The main content as minimal semantic HTML (with `--format html`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
     /// Reader comments found on the page, never part of `text`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub comments: Vec<Comment>,
@@ -167,6 +170,7 @@ impl Default for Record {
             confidence: None,
             text: String::new(),
             markdown: None,
+            html: None,
             comments: Vec::new(),
             related: Vec::new(),
             charset: None,
