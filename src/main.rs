@@ -12,6 +12,7 @@ use dehusk::input::{self, Input};
 use dehusk::{Extractor, Format, Record, RecordWriter};
 
 mod cli_jsonl;
+mod cli_outdir;
 mod cli_scrape;
 
 #[derive(Parser)]
@@ -84,6 +85,14 @@ struct ExtractArgs {
     /// Write to FILE (atomically: complete or not at all) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Write one file per record into DIR, named from its URL or input file.
+    #[arg(
+        short = 'O',
+        long = "output-dir",
+        value_name = "DIR",
+        conflicts_with = "output"
+    )]
+    output_dir: Option<PathBuf>,
     /// Make every record that is not an article an error of kind not_article.
     #[arg(long)]
     articles_only: bool,
@@ -175,7 +184,16 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
         .articles_only(args.articles_only)
         .build();
 
+    let mut out_dir = match &args.output_dir {
+        Some(d) => Some(
+            cli_outdir::OutDir::new(d, args.format, args.front_matter)
+                .with_context(|| format!("cannot create {}", d.display()))?,
+        ),
+        None => None,
+    };
     let (sink, tmp): (Box<dyn Write>, Option<tempfile::NamedTempFile>) = match &args.output {
+        // With -O the records go to their own files and the stream writer sees nothing.
+        None if out_dir.is_some() => (Box::new(io::sink()), None),
         None => (Box::new(io::BufWriter::new(io::stdout().lock())), None),
         Some(path) => {
             let dir = path
@@ -202,6 +220,11 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
                 tracing::warn!(source = %r.source, "{}", r.error.as_ref().map(|e| e.message.as_str()).unwrap_or(""));
             }
             total += 1;
+            if let Some(d) = out_dir.as_mut() {
+                d.write(r)
+                    .with_context(|| format!("cannot write the file for {}", r.source))?;
+                continue;
+            }
             if let Err(e) = writer.write(r) {
                 if e.kind() == io::ErrorKind::BrokenPipe {
                     return Ok(false);
