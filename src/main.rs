@@ -170,6 +170,9 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
     if let Some(u) = &args.url {
         url::Url::parse(u).with_context(|| format!("invalid --url {u:?}"))?;
     }
+    if args.front_matter && args.format != Format::Markdown {
+        anyhow::bail!("--front-matter applies to --format markdown only");
+    }
     if let Some(j) = args.jobs {
         rayon::ThreadPoolBuilder::new()
             .num_threads(j.max(1))

@@ -134,3 +134,18 @@ fn front_matter_is_valid_quoted_yaml_before_the_markdown() {
         Some("Colon: \"quotes\" # and \\ backslash")
     );
 }
+
+#[test]
+fn front_matter_without_markdown_is_a_usage_error() {
+    let (code, _) = run(&["-f", "text", "--front-matter", &sample("fr-news.html")]);
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn every_sample_renders_in_every_new_format() {
+    for f in ["html", "csv"] {
+        let (code, out) = run(&["-f", f, &sample("")]);
+        assert_eq!(code, Some(0), "{f}");
+        assert!(!out.is_empty());
+    }
+}

@@ -51,8 +51,8 @@ fn every_sample_record_validates() {
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .collect();
     entries.sort();
-    // Markdown on, so that the optional `markdown` field is checked as well.
-    let ex = Extractor::builder().markdown(true).build();
+    // Both renderings on, so that the optional `markdown` and `html` fields are checked too.
+    let ex = Extractor::builder().markdown(true).html(true).build();
     for p in entries {
         let bytes = input::read(&Input::File(p.clone()), u64::MAX).unwrap();
         let mut rec = ex.extract_bytes(&bytes, Some("https://example.com/page"), None);
@@ -76,6 +76,23 @@ fn error_records_validate() {
     assert_valid(&v, &rec, "an empty-input record");
     let json = serde_json::to_value(&rec).unwrap();
     assert_eq!(json["schema_version"], dehusk::SCHEMA_VERSION);
+}
+
+#[test]
+fn scrape_records_with_fetch_fields_validate() {
+    let v = validator();
+    let mut fr = dehusk::fetch::FetchedRecord::failed("https://example.com/", "http", "404");
+    fr.http_status = Some(404);
+    fr.fetched_at = Some("2026-11-28T22:09:22Z".into());
+    fr.content_type = Some("text/html".into());
+    fr.elapsed_ms = Some(12);
+    let value = serde_json::to_value(&fr).unwrap();
+    let errors: Vec<String> = v.iter_errors(&value).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // A wrongly typed fetch field is caught.
+    let mut bad = value.clone();
+    bad["http_status"] = "404".into();
+    assert!(!v.is_valid(&bad));
 }
 
 #[test]
