@@ -11,6 +11,8 @@ use rayon::prelude::*;
 use dehusk::input::{self, Input};
 use dehusk::{Extractor, Format, Record, RecordWriter};
 
+mod cli_jsonl;
+mod cli_outdir;
 mod cli_scrape;
 mod cli_serve;
 
@@ -47,6 +49,8 @@ enum Command {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Print the record's JSON Schema (the same as schema/record.schema.json).
+    Schema,
     /// Print the page-type model's features for each page, as JSON lines (for training).
     #[command(hide = true)]
     Features {
@@ -67,17 +71,31 @@ enum Command {
 #[derive(clap::Args)]
 struct ExtractArgs {
     /// Files, directories (searched recursively for .html, .htm, .xhtml, also .gz) or - for stdin.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "stdin_jsonl")]
     inputs: Vec<String>,
+    /// Read pages as JSON lines {"url": ..., "html": ...} (or "html_base64") from stdin.
+    #[arg(long, conflicts_with_all = ["inputs", "url"])]
+    stdin_jsonl: bool,
     /// The page URL, to resolve relative links (only with a single input).
     #[arg(long)]
     url: Option<String>,
-    /// Output format: jsonl, json, text or markdown.
+    /// Output format: jsonl, json, text, markdown, html or csv.
     #[arg(long, short = 'f', default_value = "jsonl")]
     format: Format,
+    /// Start each Markdown record with YAML front matter holding its metadata.
+    #[arg(long)]
+    front_matter: bool,
     /// Write to FILE (atomically: complete or not at all) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Write one file per record into DIR, named from its URL or input file.
+    #[arg(
+        short = 'O',
+        long = "output-dir",
+        value_name = "DIR",
+        conflicts_with = "output"
+    )]
+    output_dir: Option<PathBuf>,
     /// Make every record that is not an article an error of kind not_article.
     #[arg(long)]
     articles_only: bool,
@@ -114,6 +132,7 @@ fn main() -> ExitCode {
             run_explain(&page, url.as_deref(), output.as_deref())
         }
         Command::Features { inputs } => run_features(&inputs),
+        Command::Schema => run_schema(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -141,6 +160,9 @@ fn init_logging(verbose: u8) {
 /// Inputs are extracted in batches: each batch in parallel, written in input order.
 const BATCH: usize = 256;
 
+/// Bytes of JSON lines read ahead per batch with `--stdin-jsonl`.
+const JSONL_BATCH_BYTES: usize = 64 * 1024 * 1024;
+
 fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
     let inputs = input::expand(&args.inputs);
     if args.url.is_some() && inputs.len() > 1 {
@@ -152,6 +174,9 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
     if let Some(u) = &args.url {
         url::Url::parse(u).with_context(|| format!("invalid --url {u:?}"))?;
     }
+    if args.front_matter && args.format != Format::Markdown {
+        anyhow::bail!("--front-matter applies to --format markdown only");
+    }
     if let Some(j) = args.jobs {
         rayon::ThreadPoolBuilder::new()
             .num_threads(j.max(1))
@@ -162,10 +187,20 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
         .max_bytes(args.max_bytes)
         .max_nodes(args.max_nodes)
         .markdown(args.format.needs_markdown())
+        .html(args.format.needs_html())
         .articles_only(args.articles_only)
         .build();
 
+    let mut out_dir = match &args.output_dir {
+        Some(d) => Some(
+            cli_outdir::OutDir::new(d, args.format, args.front_matter)
+                .with_context(|| format!("cannot create {}", d.display()))?,
+        ),
+        None => None,
+    };
     let (sink, tmp): (Box<dyn Write>, Option<tempfile::NamedTempFile>) = match &args.output {
+        // With -O the records go to their own files and the stream writer sees nothing.
+        None if out_dir.is_some() => (Box::new(io::sink()), None),
         None => (Box::new(io::BufWriter::new(io::stdout().lock())), None),
         Some(path) => {
             let dir = path
@@ -181,25 +216,67 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
             (Box::new(io::BufWriter::new(f)), Some(tmp))
         }
     };
-    let mut writer = RecordWriter::new(sink, args.format);
+    let mut writer = RecordWriter::new(sink, args.format).front_matter(args.front_matter);
     let mut failed = 0usize;
     let mut total = 0usize;
-    for batch in inputs.chunks(BATCH) {
-        let recs: Vec<Record> = batch
-            .par_iter()
-            .map(|inp| extract_one(&extractor, inp, args.url.as_deref()))
-            .collect();
-        for r in &recs {
+    // Writes one batch in order; false when the reader went away (a closed pipe).
+    let mut emit = |recs: &[Record]| -> anyhow::Result<bool> {
+        for r in recs {
             if r.is_error() {
                 failed += 1;
                 tracing::warn!(source = %r.source, "{}", r.error.as_ref().map(|e| e.message.as_str()).unwrap_or(""));
             }
             total += 1;
+            if let Some(d) = out_dir.as_mut() {
+                d.write(r)
+                    .with_context(|| format!("cannot write the file for {}", r.source))?;
+                continue;
+            }
             if let Err(e) = writer.write(r) {
                 if e.kind() == io::ErrorKind::BrokenPipe {
-                    return Ok(if failed > 0 { 1 } else { 0 });
+                    return Ok(false);
                 }
                 return Err(e).context("cannot write output");
+            }
+        }
+        Ok(true)
+    };
+    if args.stdin_jsonl {
+        let limit = cli_jsonl::line_limit(&extractor);
+        let mut lines = cli_jsonl::Lines::new(io::stdin().lock(), limit);
+        loop {
+            // Batches are capped by bytes as well as count, so memory stays bounded even
+            // when every line is a large page.
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut bytes = 0usize;
+            while batch.len() < BATCH && bytes < JSONL_BATCH_BYTES {
+                match lines.next_line().context("cannot read stdin")? {
+                    Some(l) => {
+                        bytes += l.len();
+                        batch.push(l);
+                    }
+                    None => break,
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
+            let recs: Vec<Record> = batch
+                .par_iter()
+                .map(|l| cli_jsonl::extract_line(&extractor, l))
+                .collect();
+            if !emit(&recs)? {
+                return Ok(if failed > 0 { 1 } else { 0 });
+            }
+        }
+    } else {
+        for batch in inputs.chunks(BATCH) {
+            let recs: Vec<Record> = batch
+                .par_iter()
+                .map(|inp| extract_one(&extractor, inp, args.url.as_deref()))
+                .collect();
+            if !emit(&recs)? {
+                return Ok(if failed > 0 { 1 } else { 0 });
             }
         }
     }
@@ -286,6 +363,17 @@ fn run_explain(
         }
     }
     Ok(0)
+}
+
+fn run_schema() -> anyhow::Result<u8> {
+    let mut out = io::stdout().lock();
+    match out
+        .write_all(dehusk::record::json_schema_string().as_bytes())
+        .and_then(|_| out.flush())
+    {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e).context("cannot write output"),
+        _ => Ok(0),
+    }
 }
 
 fn run_features(args: &[String]) -> anyhow::Result<u8> {

@@ -1,5 +1,6 @@
 //! The record schema: what dehusk produces for every input, ok or not.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -7,8 +8,11 @@ use std::collections::BTreeMap;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// One extracted page (or one failed input): the unit every output format writes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Record {
+    /// The version of this schema, so consumers can detect changes; always written.
+    #[serde(default = "schema_version")]
+    pub schema_version: u32,
     /// The input as given: a file path, `-` for stdin, or a URL.
     pub source: String,
     /// The page's canonical or final URL, when known.
@@ -53,6 +57,9 @@ pub struct Record {
     /// The main content as GitHub-flavoured Markdown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub markdown: Option<String>,
+    /// The main content as minimal semantic HTML (with `--format html`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
     /// Reader comments found on the page, never part of `text`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub comments: Vec<Comment>,
@@ -71,7 +78,7 @@ pub struct Record {
 }
 
 /// The kind of page, which decides what counts as main content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PageType {
     /// A news story, blog post or essay.
@@ -109,7 +116,7 @@ impl PageType {
 }
 
 /// One reader comment.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Comment {
     /// The commenter's name, when shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,7 +129,7 @@ pub struct Comment {
 }
 
 /// A link to another page (a related article, a recommendation).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Link {
     /// The link's visible title.
     pub title: String,
@@ -131,12 +138,74 @@ pub struct Link {
 }
 
 /// Why an input produced no article.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RecordError {
     /// A stable machine-readable kind, e.g. `io`, `not_html`, `decode`, `not_article`.
     pub kind: String,
     /// A human-readable explanation.
     pub message: String,
+}
+
+fn schema_version() -> u32 {
+    SCHEMA_VERSION
+}
+
+impl Default for Record {
+    // Written out by hand so that every record, even a default one, carries the version.
+    fn default() -> Self {
+        Record {
+            schema_version: SCHEMA_VERSION,
+            source: String::new(),
+            url: None,
+            title: None,
+            authors: Vec::new(),
+            date: None,
+            modified: None,
+            site_name: None,
+            language: None,
+            description: None,
+            image: None,
+            tags: Vec::new(),
+            page_type: None,
+            confidence: None,
+            text: String::new(),
+            markdown: None,
+            html: None,
+            comments: Vec::new(),
+            related: Vec::new(),
+            charset: None,
+            provenance: BTreeMap::new(),
+            error: None,
+        }
+    }
+}
+
+/// The JSON Schema of a record as `dehusk` writes it (checked in as `schema/record.schema.json`).
+///
+/// Generated from [`crate::fetch::FetchedRecord`], which flattens [`Record`] and adds the
+/// optional fields only `dehusk scrape` fills in, so one schema covers both commands.
+pub fn json_schema() -> serde_json::Value {
+    // The serialize contract: the schema describes what dehusk writes, so fields that are
+    // always written (`schema_version`, `text`) are required.
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator();
+    let mut schema = generator.into_root_schema_for::<crate::fetch::FetchedRecord>();
+    schema.insert("title".into(), "dehusk record".into());
+    schema.insert(
+        "description".into(),
+        "One extracted page (or one failed input). `dehusk extract` writes the Record fields; \
+         `dehusk scrape` adds http_status, fetched_at, content_type and elapsed_ms."
+            .into(),
+    );
+    schema.to_value()
+}
+
+/// [`json_schema`] as pretty-printed JSON with a trailing newline, exactly as checked in.
+pub fn json_schema_string() -> String {
+    let mut s = serde_json::to_string_pretty(&json_schema()).expect("a schema always serialises");
+    s.push('\n');
+    s
 }
 
 impl Record {

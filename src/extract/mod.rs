@@ -35,6 +35,8 @@ pub struct Options {
     pub max_depth: usize,
     /// Also render the article as Markdown into `Record::markdown`.
     pub markdown: bool,
+    /// Also render the article as minimal semantic HTML into `Record::html`.
+    pub html: bool,
     /// Turn every record that is not an article into a `not_article` error.
     pub articles_only: bool,
 }
@@ -46,6 +48,7 @@ impl Default for Options {
             max_nodes: 500_000,
             max_depth: 5_000,
             markdown: false,
+            html: false,
             articles_only: false,
         }
     }
@@ -76,6 +79,11 @@ impl ExtractorBuilder {
     /// Renders Markdown as well as plain text.
     pub fn markdown(mut self, yes: bool) -> Self {
         self.opts.markdown = yes;
+        self
+    }
+    /// Renders minimal semantic HTML as well as plain text.
+    pub fn html(mut self, yes: bool) -> Self {
+        self.opts.html = yes;
         self
     }
     /// Makes non-article pages `not_article` errors.
@@ -213,6 +221,10 @@ impl Extractor {
             .opts
             .markdown
             .then(|| render::markdown(dom, &sel.roots, &keep, base.as_ref()));
+        let html = self
+            .opts
+            .html
+            .then(|| render::html(dom, &sel.roots, &keep, base.as_ref()));
         let signals = confidence::signals(dom, &sel, &keep, &text, &meta, page_type, type_prob);
         let confidence = Some(confidence::confidence(&signals));
         let comments = side::comments(dom, &sel.comment_sections);
@@ -226,6 +238,7 @@ impl Extractor {
             l
         });
         Record {
+            schema_version: crate::record::SCHEMA_VERSION,
             source: String::new(),
             url: meta.url,
             title: meta.title,
@@ -241,6 +254,7 @@ impl Extractor {
             confidence,
             text,
             markdown,
+            html,
             comments,
             related,
             charset: None,

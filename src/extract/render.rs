@@ -579,3 +579,308 @@ fn escape_md(s: &str) -> String {
     }
     out
 }
+
+/// Renders the subtrees at `roots` as minimal semantic HTML (p, h2-h6, lists, pre/code,
+/// blockquote, tables, links and images; no attributes but href, src, alt, colspan and a
+/// code language class), with links and images resolved against `base`.
+pub fn html(dom: &Dom, roots: &[usize], keep: &[bool], base: Option<&url::Url>) -> String {
+    let md = Md {
+        dom,
+        keep,
+        base,
+        out: String::new(),
+    };
+    let h = HtmlWriter { md: &md };
+    let mut out = String::new();
+    for &r in roots {
+        h.block(r, 0, &mut out);
+    }
+    while out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+/// Walks the same tree and keep mask as the Markdown renderer, reusing its link resolution.
+struct HtmlWriter<'m, 'd, 'a> {
+    md: &'m Md<'d, 'a>,
+}
+
+impl HtmlWriter<'_, '_, '_> {
+    fn block(&self, i: usize, depth: usize, out: &mut String) {
+        let dom = self.md.dom;
+        if !self.md.keep[i] {
+            return;
+        }
+        let n = &dom.nodes[i];
+        if depth > 60 {
+            self.para("p", i, out);
+            return;
+        }
+        match n.tag {
+            Tag::H(l) => self.para(&format!("h{}", l.clamp(1, 6)), i, out),
+            Tag::P | Tag::Summary | Tag::Figcaption | Tag::Caption | Tag::Dt | Tag::Address => {
+                self.para("p", i, out)
+            }
+            Tag::Pre => {
+                let code = raw_text(dom, i);
+                let lang = self.md.code_lang(i);
+                if code.trim().is_empty() {
+                    return;
+                }
+                out.push_str("<pre><code");
+                if !lang.is_empty() {
+                    out.push_str(" class=\"language-");
+                    out.push_str(&escape_html(&lang));
+                    out.push('"');
+                }
+                out.push('>');
+                out.push_str(&escape_html(code.trim_end_matches('\n')));
+                out.push_str("</code></pre>\n");
+            }
+            Tag::Blockquote => {
+                let mut inner = String::new();
+                self.blocks_of(i, depth, &mut inner);
+                if !inner.trim().is_empty() {
+                    out.push_str("<blockquote>\n");
+                    out.push_str(&inner);
+                    out.push_str("</blockquote>\n");
+                }
+            }
+            Tag::Ul | Tag::Ol => self.list(i, depth, out),
+            Tag::Table => self.table(i, out),
+            Tag::Img | Tag::A | Tag::Inline | Tag::Code | Tag::Time | Tag::Text | Tag::Br => {
+                self.para("p", i, out)
+            }
+            _ => self.blocks_of(i, depth, out),
+        }
+    }
+
+    /// Node `i`'s inline content wrapped in one `tag` element, nothing when it is empty.
+    fn para(&self, tag: &str, i: usize, out: &mut String) {
+        let mut s = String::new();
+        self.inline(i, &mut s);
+        let s = s.trim();
+        if !s.is_empty() {
+            out.push_str(&format!("<{tag}>{s}</{tag}>\n"));
+        }
+    }
+
+    /// Children of a container: block children in turn, runs of inline content as paragraphs.
+    fn blocks_of(&self, i: usize, depth: usize, out: &mut String) {
+        let dom = self.md.dom;
+        let mut inline = String::new();
+        let flush = |inline: &mut String, out: &mut String| {
+            let s = inline.trim();
+            if !s.is_empty() {
+                out.push_str(&format!("<p>{s}</p>\n"));
+            }
+            inline.clear();
+        };
+        for c in dom.children(i) {
+            if !self.md.keep[c] {
+                continue;
+            }
+            let t = dom.nodes[c].tag;
+            if t.is_block() && t != Tag::Br {
+                flush(&mut inline, out);
+                self.block(c, depth + 1, out);
+            } else {
+                self.inline(c, &mut inline);
+            }
+        }
+        flush(&mut inline, out);
+    }
+
+    fn list(&self, i: usize, depth: usize, out: &mut String) {
+        let dom = self.md.dom;
+        let tag = if dom.nodes[i].tag == Tag::Ol {
+            "ol"
+        } else {
+            "ul"
+        };
+        let mut items = String::new();
+        for c in dom.children(i) {
+            if !self.md.keep[c] || dom.nodes[c].chars == 0 && dom.nodes[c].imgs == 0 {
+                continue;
+            }
+            let mut body = String::new();
+            if dom.nodes[c].tag == Tag::Li {
+                // A simple item stays inline; one holding blocks (nested lists) keeps them.
+                let has_blocks = dom.children(c).any(|k| {
+                    self.md.keep[k] && dom.nodes[k].tag.is_block() && dom.nodes[k].tag != Tag::Br
+                });
+                if has_blocks {
+                    self.blocks_of(c, depth + 1, &mut body);
+                } else {
+                    self.inline(c, &mut body);
+                }
+            } else {
+                self.block(c, depth + 1, &mut body);
+            }
+            let body = body.trim();
+            if !body.is_empty() {
+                items.push_str(&format!("<li>{body}</li>\n"));
+            }
+        }
+        if !items.is_empty() {
+            out.push_str(&format!("<{tag}>\n{items}</{tag}>\n"));
+        }
+    }
+
+    fn table(&self, i: usize, out: &mut String) {
+        let dom = self.md.dom;
+        let mut rows = String::new();
+        let end = dom.nodes[i].end as usize;
+        let mut j = i + 1;
+        while j < end {
+            let n = &dom.nodes[j];
+            if !self.md.keep[j] || n.tag == Tag::Table {
+                // Nested tables are left out, as in the Markdown rendering.
+                j = n.end as usize;
+                continue;
+            }
+            if n.tag == Tag::Tr {
+                let mut row = String::new();
+                for c in dom.children(j) {
+                    let t = dom.nodes[c].tag;
+                    if t != Tag::Td && t != Tag::Th {
+                        continue;
+                    }
+                    let cell_tag = if t == Tag::Th { "th" } else { "td" };
+                    let mut cell = String::new();
+                    if self.md.keep[c] {
+                        self.inline(c, &mut cell);
+                    }
+                    let span: usize = dom
+                        .attr(c, "colspan")
+                        .and_then(|s| s.trim().parse().ok())
+                        .unwrap_or(1)
+                        .clamp(1, 50);
+                    if span > 1 {
+                        row.push_str(&format!("<{cell_tag} colspan=\"{span}\">"));
+                    } else {
+                        row.push_str(&format!("<{cell_tag}>"));
+                    }
+                    row.push_str(cell.trim());
+                    row.push_str(&format!("</{cell_tag}>"));
+                }
+                if !row.is_empty() {
+                    rows.push_str(&format!("<tr>{row}</tr>\n"));
+                }
+            }
+            j += 1;
+        }
+        if !rows.is_empty() {
+            out.push_str(&format!("<table>\n{rows}</table>\n"));
+        }
+    }
+
+    /// Appends node `i` as inline HTML (text, links, images, code, emphasis, line breaks).
+    fn inline(&self, i: usize, out: &mut String) {
+        let dom = self.md.dom;
+        let mut stack: Vec<(usize, bool)> = vec![(i, true)];
+        while let Some((j, enter)) = stack.pop() {
+            let n = &dom.nodes[j];
+            if !enter {
+                match n.tag {
+                    Tag::A if dom.attr(j, "href").is_some_and(usable_href) => {
+                        trim_end_spaces(out);
+                        out.push_str("</a>");
+                    }
+                    Tag::Code => out.push_str("</code>"),
+                    Tag::Inline => match emphasis(dom, j) {
+                        Some("**") => out.push_str("</strong>"),
+                        Some(_) => out.push_str("</em>"),
+                        None => {}
+                    },
+                    t if t.is_block() => out.push(' '),
+                    _ => {}
+                }
+                continue;
+            }
+            if !self.md.keep[j] {
+                continue;
+            }
+            match n.tag {
+                Tag::Text => {
+                    let t = &dom.text[n.text_start as usize..n.text_end as usize];
+                    let t = if out.is_empty()
+                        || out.ends_with([' ', '\n'])
+                        || ends_with_open_tag(out)
+                    {
+                        t.trim_start()
+                    } else {
+                        t
+                    };
+                    out.push_str(&escape_html(t));
+                    continue;
+                }
+                Tag::Br => {
+                    out.push_str("<br>");
+                    continue;
+                }
+                Tag::Img => {
+                    let src = dom
+                        .attr(j, "data-src")
+                        .or_else(|| dom.attr(j, "data-lazy-src"))
+                        .or_else(|| dom.attr(j, "src"))
+                        .filter(|s| !s.starts_with("data:"));
+                    if let Some(src) = src {
+                        let alt = dom.attr(j, "alt").unwrap_or("").trim();
+                        out.push_str(&format!(
+                            "<img src=\"{}\" alt=\"{}\">",
+                            escape_html(&self.md.resolve(src)),
+                            escape_html(alt)
+                        ));
+                    }
+                    continue;
+                }
+                Tag::A => {
+                    if let Some(h) = dom.attr(j, "href").filter(|h| usable_href(h)) {
+                        out.push_str(&format!(
+                            "<a href=\"{}\">",
+                            escape_html(&self.md.resolve(h))
+                        ));
+                    }
+                }
+                Tag::Code => out.push_str("<code>"),
+                Tag::Inline => match emphasis(dom, j) {
+                    Some("**") => out.push_str("<strong>"),
+                    Some(_) => out.push_str("<em>"),
+                    None => {}
+                },
+                _ => {}
+            }
+            stack.push((j, false));
+            let kids: Vec<usize> = dom.children(j).collect();
+            for k in kids.into_iter().rev() {
+                stack.push((k, true));
+            }
+        }
+    }
+}
+
+/// Whether `out` ends with an opening tag (`<p>`, `<a href=..>`), after which leading
+/// whitespace is dropped; after a closing tag or an image it is kept ("</code> struct").
+fn ends_with_open_tag(out: &str) -> bool {
+    out.ends_with('>')
+        && out
+            .rfind('<')
+            .is_some_and(|k| !out[k..].starts_with("</") && !out[k..].starts_with("<img"))
+}
+
+/// Escapes text for HTML element content and double-quoted attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}

@@ -93,7 +93,7 @@ pub fn default_user_agent() -> String {
 }
 
 /// A record plus what the fetch learned; serialises as one flat JSON object.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FetchedRecord {
     /// The extracted page (or the error), with `source` as given and `url` the final URL.
     #[serde(flatten)]
