@@ -964,7 +964,12 @@ impl Ctx<'_, '_> {
             || node.tag == Tag::Table
             || node.tag == Tag::Form
         {
-            if node.inputs > 0 && node.inputs as f32 > (paras as f32 / 3.0).max(1.0) && chars < 1000
+            // Product cards carry quick-add buttons; on a shop's grid they are not forms.
+            let shop_grid = matches!(self.page_type, PageType::Collection | PageType::Listing);
+            if !shop_grid
+                && node.inputs > 0
+                && node.inputs as f32 > (paras as f32 / 3.0).max(1.0)
+                && chars < 1000
             {
                 return Some(Reason::Form);
             }
