@@ -1025,6 +1025,7 @@ fn wide_type(t: PageType) -> bool {
             | PageType::Collection
             | PageType::Listing
             | PageType::Forum
+            | PageType::Documentation
     )
 }
 
