@@ -60,6 +60,9 @@ pub struct ScrapeArgs {
     /// No progress bar and no summary on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Keep only the URLs whose host hashes to shard K of N (e.g. 0/4).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<dehusk::shard::Shard>,
 }
 
 pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -141,7 +144,15 @@ pub fn run(args: ScrapeArgs) -> anyhow::Result<u8> {
     let summary = rt.block_on(async {
         watch_signals(fetcher.clone(), interrupted.clone());
         let progress = show_progress.then(|| progress_bar(fetcher.clone(), started));
-        let summary = fetch::scrape(fetcher.clone(), reader, opts, write_lines(out)).await;
+        let shard = args.shard;
+        // Lines that are no URL are kept by the shard their text hashes to, so every line
+        // still lands in exactly one shard.
+        let jobs = reader.filter(move |job| match (shard, job) {
+            (None, _) => true,
+            (Some(s), fetch::Job::Fetch { url, .. }) => s.contains(url.as_str()),
+            (Some(s), fetch::Job::Failed(rec)) => s.contains(&rec.record.source),
+        });
+        let summary = fetch::scrape(fetcher.clone(), jobs, opts, write_lines(out)).await;
         if let Some((bar, ticker)) = progress {
             ticker.abort();
             bar.finish_and_clear();
