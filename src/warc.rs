@@ -417,6 +417,7 @@ pub fn gzip_record(
         let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
         head.push_str(&format!("{k}: {v}\r\n"));
     }
+    head.push_str(&format!("WARC-Block-Digest: {}\r\n", sha256_label(block)));
     head.push_str(&format!("Content-Length: {}\r\n\r\n", block.len()));
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(head.as_bytes())?;
@@ -490,4 +491,163 @@ mod tests {
         assert_eq!(&id[24..25], "4");
         assert_ne!(id, new_record_id());
     }
+}
+
+/// One fetched URL to archive: the request as sent and the response as received.
+#[derive(Debug)]
+pub struct Exchange {
+    /// The URL the response came from (after redirects).
+    pub url: String,
+    /// The remote address, when known.
+    pub ip: Option<String>,
+    /// The HTTP request head.
+    pub request: Vec<u8>,
+    /// The HTTP status line, headers and (decompressed) body.
+    pub response: Vec<u8>,
+}
+
+enum Msg {
+    Exchange(Box<Exchange>),
+    Close,
+}
+
+/// A cheap handle for sending exchanges to an [`ArchiveWriter`] from any task.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    tx: tokio::sync::mpsc::Sender<Msg>,
+}
+
+impl std::fmt::Debug for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Msg")
+    }
+}
+
+impl Archive {
+    /// Queues one exchange; waits while the writer is behind, so memory stays bounded.
+    pub async fn send(&self, ex: Exchange) {
+        // The writer only goes away after close; a late exchange is dropped then.
+        let _ = self.tx.send(Msg::Exchange(Box::new(ex))).await;
+    }
+}
+
+/// Writes a WARC 1.1 file (`warcinfo`, then a `request` and a `response` record per URL,
+/// each record its own gzip member) from a single thread, so records never interleave.
+pub struct ArchiveWriter {
+    tx: tokio::sync::mpsc::Sender<Msg>,
+    thread: std::thread::JoinHandle<io::Result<u64>>,
+}
+
+impl ArchiveWriter {
+    /// Creates (truncates) `path` and writes its `warcinfo` record.
+    pub fn create(path: &Path, software: &str) -> io::Result<ArchiveWriter> {
+        let mut out = io::BufWriter::new(File::create(path)?);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let info = format!("software: {software}\r\nformat: WARC File Format 1.1\r\n");
+        let date = now();
+        out.write_all(&gzip_record(
+            "warcinfo",
+            &new_record_id(),
+            &[
+                ("WARC-Date", &date),
+                ("WARC-Filename", &name),
+                ("Content-Type", "application/warc-fields"),
+            ],
+            info.as_bytes(),
+        )?)?;
+        out.flush()?;
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(16);
+        let thread = std::thread::spawn(move || {
+            let mut written = 0u64;
+            let mut failure: Option<io::Error> = None;
+            while let Some(msg) = rx.blocking_recv() {
+                let ex = match msg {
+                    Msg::Close => break,
+                    Msg::Exchange(ex) => ex,
+                };
+                // After a write error keep draining, so senders never block on a dead writer.
+                if failure.is_none() {
+                    match write_exchange(&mut out, &ex) {
+                        Ok(()) => written += 1,
+                        Err(e) => failure = Some(e),
+                    }
+                }
+            }
+            if let Some(e) = failure {
+                return Err(e);
+            }
+            out.flush()?;
+            Ok(written)
+        });
+        Ok(ArchiveWriter { tx, thread })
+    }
+
+    /// A handle for the fetcher.
+    pub fn handle(&self) -> Archive {
+        Archive {
+            tx: self.tx.clone(),
+        }
+    }
+
+    /// Writes what was queued, closes the file and returns the number of URLs archived.
+    /// Call it outside an async runtime, after the run.
+    pub fn finish(self) -> io::Result<u64> {
+        let _ = self.tx.blocking_send(Msg::Close);
+        self.thread
+            .join()
+            .map_err(|_| io::Error::other("the archive writer panicked"))?
+    }
+}
+
+/// `sha256:HEX`, a digest label readers such as warcio verify.
+fn sha256_label(data: &[u8]) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(data);
+    let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+fn write_exchange<W: Write>(out: &mut W, ex: &Exchange) -> io::Result<()> {
+    let date = now();
+    let resp_id = new_record_id();
+    let req_id = new_record_id();
+    // The payload is what follows the HTTP head; the writer built the head, so it ends
+    // at the first blank line.
+    let payload = memchr::memmem::find(&ex.response, b"\r\n\r\n")
+        .map(|i| &ex.response[i + 4..])
+        .unwrap_or_default();
+    let payload_digest = sha256_label(payload);
+    let mut resp_headers = vec![
+        ("WARC-Target-URI", ex.url.as_str()),
+        ("WARC-Date", date.as_str()),
+        ("WARC-Payload-Digest", payload_digest.as_str()),
+        ("Content-Type", "application/http; msgtype=response"),
+    ];
+    if let Some(ip) = &ex.ip {
+        resp_headers.push(("WARC-IP-Address", ip.as_str()));
+    }
+    let req = gzip_record(
+        "request",
+        &req_id,
+        &[
+            ("WARC-Target-URI", ex.url.as_str()),
+            ("WARC-Date", date.as_str()),
+            ("WARC-Concurrent-To", resp_id.as_str()),
+            ("Content-Type", "application/http; msgtype=request"),
+        ],
+        &ex.request,
+    )?;
+    let resp = gzip_record("response", &resp_id, &resp_headers, &ex.response)?;
+    // Both records in one write, then a flush: a crash leaves whole members behind.
+    let mut both = req;
+    both.extend_from_slice(&resp);
+    out.write_all(&both)?;
+    out.flush()
 }
