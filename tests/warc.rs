@@ -254,3 +254,37 @@ fn stdin_jsonl_is_sharded_by_url_host() {
     }
     assert_eq!(total, 12);
 }
+
+#[test]
+fn whole_file_gzip_reads_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let per_record = dir.path().join("r.warc.gz");
+    build(&per_record);
+    let mut plain = Vec::new();
+    std::io::copy(
+        &mut flate2::read::MultiGzDecoder::new(&std::fs::read(&per_record).unwrap()[..]),
+        &mut plain,
+    )
+    .unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&plain).unwrap();
+    let whole = dir.path().join("w.warc.gz");
+    std::fs::write(&whole, gz.finish().unwrap()).unwrap();
+    let texts = |p: &Path| -> Vec<String> {
+        records(
+            &dehusk()
+                .arg("extract")
+                .arg(p)
+                .assert()
+                .code(0)
+                .get_output()
+                .stdout,
+        )
+        .iter()
+        .map(|r| r["text"].as_str().unwrap().to_string())
+        .collect()
+    };
+    let a = texts(&per_record);
+    assert_eq!(a.len(), 3);
+    assert_eq!(a, texts(&whole));
+}
