@@ -155,3 +155,19 @@ pub fn line_limit(ex: &Extractor) -> u64 {
         .saturating_mul(2)
         .saturating_add(64 * 1024)
 }
+
+/// The `--shard` key of a line: its `"url"` when it has one, else `stdin:N`.
+pub fn shard_key(line: &Line) -> String {
+    #[derive(serde::Deserialize)]
+    struct UrlOnly {
+        #[serde(default)]
+        url: Option<String>,
+    }
+    match line {
+        Line::Data(n, b) => serde_json::from_slice::<UrlOnly>(b)
+            .ok()
+            .and_then(|p| p.url)
+            .unwrap_or_else(|| format!("stdin:{n}")),
+        Line::TooLong(n) => format!("stdin:{n}"),
+    }
+}

@@ -60,6 +60,12 @@ pub struct ScrapeArgs {
     /// No progress bar and no summary on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Archive every response (and its request) to FILE, a gzipped WARC 1.1 file.
+    #[arg(long, value_name = "FILE")]
+    warc_out: Option<PathBuf>,
+    /// Keep only the URLs whose host hashes to shard K of N (e.g. 0/4).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<dehusk::shard::Shard>,
 }
 
 pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -125,7 +131,17 @@ pub fn run(args: ScrapeArgs) -> anyhow::Result<u8> {
         .max_bytes(args.max_bytes)
         .markdown(args.markdown)
         .build();
-    let fetcher = Arc::new(Fetcher::new(cfg, extractor).context("cannot set up the HTTP client")?);
+    let mut fetcher = Fetcher::new(cfg, extractor).context("cannot set up the HTTP client")?;
+    let archive = match &args.warc_out {
+        Some(path) => {
+            let w = dehusk::warc::ArchiveWriter::create(path, &fetch::default_user_agent())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            fetcher = fetcher.with_archive(w.handle());
+            Some(w)
+        }
+        None => None,
+    };
+    let fetcher = Arc::new(fetcher);
     let reader = UrlReader::new(inputs, std::mem::take(&mut done.sources));
     let counts = reader.counts();
     let opts = RunOptions {
@@ -141,7 +157,15 @@ pub fn run(args: ScrapeArgs) -> anyhow::Result<u8> {
     let summary = rt.block_on(async {
         watch_signals(fetcher.clone(), interrupted.clone());
         let progress = show_progress.then(|| progress_bar(fetcher.clone(), started));
-        let summary = fetch::scrape(fetcher.clone(), reader, opts, write_lines(out)).await;
+        let shard = args.shard;
+        // Lines that are no URL are kept by the shard their text hashes to, so every line
+        // still lands in exactly one shard.
+        let jobs = reader.filter(move |job| match (shard, job) {
+            (None, _) => true,
+            (Some(s), fetch::Job::Fetch { url, .. }) => s.contains(url.as_str()),
+            (Some(s), fetch::Job::Failed(rec)) => s.contains(&rec.record.source),
+        });
+        let summary = fetch::scrape(fetcher.clone(), jobs, opts, write_lines(out)).await;
         if let Some((bar, ticker)) = progress {
             ticker.abort();
             bar.finish_and_clear();
@@ -150,6 +174,10 @@ pub fn run(args: ScrapeArgs) -> anyhow::Result<u8> {
     });
     // Pending timers and idle connections need not be waited for.
     rt.shutdown_background();
+    if let (Some(w), Some(path)) = (archive, &args.warc_out) {
+        w.finish()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
 
     let broken_pipe = summary
         .write_error

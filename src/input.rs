@@ -27,7 +27,7 @@ impl Input {
 }
 
 /// File extensions dehusk picks up when walking a directory.
-const EXTENSIONS: &[&str] = &[".html", ".htm", ".xhtml"];
+const EXTENSIONS: &[&str] = &[".html", ".htm", ".xhtml", ".warc"];
 
 /// Whether a directory entry's name marks it as a page to extract.
 pub fn is_page_name(name: &str) -> bool {
@@ -37,7 +37,8 @@ pub fn is_page_name(name: &str) -> bool {
 }
 
 /// Expands the command-line arguments: files as given, directories walked recursively in
-/// sorted order for their `.html`/`.htm`/`.xhtml` files (each also gzipped), `-` as stdin.
+/// sorted order for their `.html`/`.htm`/`.xhtml` pages and `.warc` archives (each also
+/// gzipped), `-` as stdin.
 /// A path that does not exist is returned as a file, so that reading it yields an error record.
 pub fn expand(args: &[String]) -> Vec<Input> {
     let mut out = Vec::new();

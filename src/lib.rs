@@ -27,6 +27,8 @@ pub mod input;
 pub mod output;
 pub mod record;
 pub mod serve;
+pub mod shard;
+pub mod warc;
 
 pub use error::{Error, Result};
 pub use extract::{Extractor, ExtractorBuilder, Options};

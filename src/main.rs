@@ -15,6 +15,7 @@ mod cli_jsonl;
 mod cli_outdir;
 mod cli_scrape;
 mod cli_serve;
+mod cli_warc;
 
 #[derive(Parser)]
 #[command(
@@ -70,7 +71,8 @@ enum Command {
 
 #[derive(clap::Args)]
 struct ExtractArgs {
-    /// Files, directories (searched recursively for .html, .htm, .xhtml, also .gz) or - for stdin.
+    /// Files, directories (searched recursively for .html, .htm, .xhtml, .warc, also .gz) or -
+    /// for stdin; .warc and .warc.gz files are web archives.
     #[arg(required_unless_present = "stdin_jsonl")]
     inputs: Vec<String>,
     /// Read pages as JSON lines {"url": ..., "html": ...} (or "html_base64") from stdin.
@@ -111,6 +113,9 @@ struct ExtractArgs {
     /// Print no summary on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Keep only the inputs whose URL host (or path, without a URL) hashes to shard K of N.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<dehusk::shard::Shard>,
 }
 
 fn main() -> ExitCode {
@@ -173,6 +178,9 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
     }
     if let Some(u) = &args.url {
         url::Url::parse(u).with_context(|| format!("invalid --url {u:?}"))?;
+        if inputs.iter().any(is_warc) {
+            anyhow::bail!("--url does not apply to web archives: their records carry their URLs");
+        }
     }
     if args.front_matter && args.format != Format::Markdown {
         anyhow::bail!("--front-matter applies to --format markdown only");
@@ -263,6 +271,10 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
             }
             let recs: Vec<Record> = batch
                 .par_iter()
+                .filter(|l| {
+                    args.shard
+                        .is_none_or(|s| s.contains(&cli_jsonl::shard_key(l)))
+                })
                 .map(|l| cli_jsonl::extract_line(&extractor, l))
                 .collect();
             if !emit(&recs)? {
@@ -270,13 +282,33 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
             }
         }
     } else {
-        for batch in inputs.chunks(BATCH) {
-            let recs: Vec<Record> = batch
-                .par_iter()
-                .map(|inp| extract_one(&extractor, inp, args.url.as_deref()))
-                .collect();
-            if !emit(&recs)? {
-                return Ok(if failed > 0 { 1 } else { 0 });
+        // Pages are extracted in batches; a web archive in the list is streamed in its
+        // place, so records still come out in input order.
+        let files: Vec<&Input> = inputs
+            .iter()
+            .filter(|inp| is_warc(inp) || args.shard.is_none_or(|s| s.contains(&file_key(inp))))
+            .collect();
+        let mut pending: Vec<&Input> = Vec::with_capacity(BATCH);
+        let mut iter = files.into_iter().peekable();
+        while let Some(inp) = iter.next() {
+            if is_warc(inp) {
+                let Input::File(path) = inp else { continue };
+                if !cli_warc::extract_warc(&extractor, path, args.shard, &mut emit)? {
+                    return Ok(if failed > 0 { 1 } else { 0 });
+                }
+                continue;
+            }
+            pending.push(inp);
+            let next_is_warc = iter.peek().is_some_and(|n| is_warc(n));
+            if pending.len() == BATCH || next_is_warc || iter.peek().is_none() {
+                let recs: Vec<Record> = pending
+                    .par_iter()
+                    .map(|inp| extract_one(&extractor, inp, args.url.as_deref()))
+                    .collect();
+                pending.clear();
+                if !emit(&recs)? {
+                    return Ok(if failed > 0 { 1 } else { 0 });
+                }
             }
         }
     }
@@ -297,6 +329,18 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
         );
     }
     Ok(if failed > 0 { 1 } else { 0 })
+}
+
+fn is_warc(inp: &Input) -> bool {
+    matches!(inp, Input::File(p) if dehusk::warc::is_warc_path(p))
+}
+
+/// The `--shard` key of a saved page: its URL when `scrape --save-html` kept one, else its path.
+fn file_key(inp: &Input) -> String {
+    match inp {
+        Input::File(p) => dehusk::fetch::save::saved_url(p).unwrap_or_else(|| inp.source()),
+        Input::Stdin => inp.source(),
+    }
 }
 
 fn extract_one(ex: &Extractor, inp: &Input, url: Option<&str>) -> Record {

@@ -32,6 +32,7 @@ pub struct Fetcher {
     stop: watch::Sender<bool>,
     /// Live counters, for progress displays.
     pub stats: Arc<Stats>,
+    archive: Option<crate::warc::Archive>,
 }
 
 /// What one fetch produced, ok or not, with whatever the server told us on the way.
@@ -127,7 +128,14 @@ impl Fetcher {
             stats: Arc::new(Stats::default()),
             extractor,
             cfg,
+            archive: None,
         })
+    }
+
+    /// Also archives every page response (and its request) to a web archive.
+    pub fn with_archive(mut self, archive: crate::warc::Archive) -> Self {
+        self.archive = Some(archive);
+        self
     }
 
     /// The settings in force.
@@ -396,19 +404,111 @@ impl Fetcher {
                 status: status.as_u16(),
                 reason: status.canonical_reason().unwrap_or("").to_string(),
             });
+            self.archive_unused(resp).await;
             return (out, wait);
         }
         let charset = match html_charset(out.content_type.as_deref()) {
             Ok(c) => c,
             Err(e) => {
                 out.result = Err(e);
+                self.archive_unused(resp).await;
                 return (out, None);
             }
         };
+        let head = self.archive.is_some().then(|| ResponseHead::of(&resp));
         out.result = read_body(resp, self.cfg.max_bytes, false)
             .await
             .map(|b| (b, charset));
+        if let (Some(head), Ok((body, _))) = (head, &out.result) {
+            self.archive_exchange(head, body).await;
+        }
         (out, None)
+    }
+
+    /// Archives a response whose body dehusk does not extract (an error status, not HTML):
+    /// the body is read up to `max_bytes` and cut there.
+    async fn archive_unused(&self, resp: reqwest::Response) {
+        if self.archive.is_none() {
+            return;
+        }
+        let head = ResponseHead::of(&resp);
+        if let Ok(body) = read_body(resp, self.cfg.max_bytes, true).await {
+            self.archive_exchange(head, &body).await;
+        }
+    }
+
+    async fn archive_exchange(&self, head: ResponseHead, body: &[u8]) {
+        let Some(archive) = &self.archive else { return };
+        let version = format!("{:?}", head.version);
+        let url = &head.url;
+        let mut target = url.path().to_string();
+        if let Some(q) = url.query() {
+            target.push('?');
+            target.push_str(q);
+        }
+        let host = match (url.host_str(), url.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            _ => String::new(),
+        };
+        // reqwest does not expose the request as sent; this is what the client sends.
+        let request = format!(
+            "GET {target} {version}\r\nHost: {host}\r\nUser-Agent: {}\r\n\
+             Accept: text/html,application/xhtml+xml;q=0.9,*/*;q=0.1\r\n\
+             Accept-Encoding: gzip, br, zstd, deflate\r\n\r\n",
+            self.cfg.user_agent
+        )
+        .into_bytes();
+        let mut response = format!(
+            "{version} {} {}\r\n",
+            head.status.as_u16(),
+            head.status.canonical_reason().unwrap_or("")
+        )
+        .into_bytes();
+        for (k, v) in &head.headers {
+            // The body is stored decompressed and whole, so the headers must say so.
+            if k == reqwest::header::CONTENT_ENCODING
+                || k == reqwest::header::CONTENT_LENGTH
+                || k == reqwest::header::TRANSFER_ENCODING
+            {
+                continue;
+            }
+            response.extend_from_slice(k.as_str().as_bytes());
+            response.extend_from_slice(b": ");
+            response.extend_from_slice(v.as_bytes());
+            response.extend_from_slice(b"\r\n");
+        }
+        response.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+        response.extend_from_slice(body);
+        archive
+            .send(crate::warc::Exchange {
+                url: url.to_string(),
+                ip: head.ip.map(|a| a.ip().to_string()),
+                request,
+                response,
+            })
+            .await;
+    }
+}
+
+/// What is kept of a response for the archive before its body is read.
+struct ResponseHead {
+    url: Url,
+    version: reqwest::Version,
+    status: reqwest::StatusCode,
+    headers: HeaderMap,
+    ip: Option<std::net::SocketAddr>,
+}
+
+impl ResponseHead {
+    fn of(resp: &reqwest::Response) -> Self {
+        ResponseHead {
+            url: resp.url().clone(),
+            version: resp.version(),
+            status: resp.status(),
+            headers: resp.headers().clone(),
+            ip: resp.remote_addr(),
+        }
     }
 }
 
