@@ -83,6 +83,7 @@ pub struct Block {
     /// Arena index of the node whose decision gave the fate (a removed subtree's root or a
     /// content root); `None` when no decision covers the text.
     pub decided_at: Option<usize>,
+    /// Where the text went: kept, moved to comments or related, or removed and why.
     pub fate: Fate,
     /// The text, whitespace collapsed.
     pub text: String,

@@ -18,6 +18,41 @@
 //! assert!(rec.text.starts_with("This is the first paragraph"));
 //! assert!(!rec.text.contains("All rights reserved"));
 //! ```
+//!
+//! Streaming records to any writer, one whole record at a time:
+//!
+//! ```
+//! use dehusk::{Extractor, Format, RecordWriter};
+//!
+//! let ex = Extractor::new();
+//! let mut out = RecordWriter::new(Vec::new(), Format::Jsonl);
+//! for html in ["<p>First page, with enough words to be read as a paragraph of text.</p>",
+//!              "<p>Second page, also long enough to be read as a paragraph of prose.</p>"] {
+//!     out.write(&ex.extract(html, None)).unwrap();
+//! }
+//! let bytes = out.finish().unwrap();
+//! assert_eq!(String::from_utf8(bytes).unwrap().lines().count(), 2);
+//! ```
+//!
+//! Fetching a list of URLs politely (robots.txt, per-host limits, retries) and extracting each
+//! page as it arrives:
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use dehusk::fetch::{scrape_list, FetchConfig, Fetcher, RunOptions};
+//!
+//! # async fn demo() {
+//! let fetcher = Arc::new(Fetcher::new(FetchConfig::default(), dehusk::Extractor::new()).unwrap());
+//! let list = "https://example.com/a\nhttps://example.org/b\n";
+//! let (records, summary) = scrape_list(fetcher, list, RunOptions::default()).await;
+//! for r in &records {
+//!     println!("{}", serde_json::to_string(r).unwrap());
+//! }
+//! # let _ = summary;
+//! # }
+//! ```
+
+#![warn(missing_docs)]
 
 pub mod error;
 pub mod explain;

@@ -7,29 +7,53 @@ use super::dom::{Dom, Tag};
 /// Why a subtree was left out of `text` (or moved to another field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reason {
+    /// Removed as hidden.
     Hidden,
+    /// Removed as navigation.
     Navigation,
+    /// Removed as header.
     Header,
+    /// Removed as footer.
     Footer,
+    /// Removed as sidebar.
     Sidebar,
+    /// Removed as share.
     Share,
+    /// Removed as related.
     Related,
+    /// Removed as comments.
     Comments,
+    /// Removed as ad.
     Ad,
+    /// Removed as consent.
     Consent,
+    /// Removed as newsletter.
     Newsletter,
+    /// Removed as promo.
     Promo,
+    /// Removed as tags.
     Tags,
+    /// Removed as byline.
     Byline,
+    /// Removed as bio.
     Bio,
+    /// Removed as form.
     Form,
+    /// Removed as title.
     Title,
+    /// Removed as link dense.
     LinkDense,
+    /// Removed as boilerplate.
     Boilerplate,
+    /// Removed as card run.
     CardRun,
+    /// Removed as outside content.
     OutsideContent,
+    /// Removed as duplicate.
     Duplicate,
+    /// Removed as caption.
     Caption,
+    /// Removed as kicker.
     Kicker,
 }
 
@@ -68,11 +92,17 @@ impl Reason {
 /// What a section heading announces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HeadingKind {
+    /// A heading that opens a related section.
     Related,
+    /// A heading that opens a comments section.
     Comments,
+    /// A heading that opens a share section.
     Share,
+    /// A heading that opens a newsletter section.
     Newsletter,
+    /// A heading that opens a tags section.
     Tags,
+    /// A heading that opens a bio section.
     Bio,
 }
 

@@ -14,7 +14,10 @@ pub struct Concepts(pub u32);
 macro_rules! concepts {
     ($($name:ident = $bit:expr;)*) => {
         impl Concepts {
-            $(pub const $name: u32 = 1 << $bit;)*
+            $(
+                #[doc = concat!("Concept bit for ", stringify!($name), " hints.")]
+                pub const $name: u32 = 1 << $bit;
+            )*
         }
     };
 }

@@ -13,43 +13,81 @@ use super::classify::{self, Concepts};
 /// Element kinds the extractor cares about; everything else is `Other` or `Inline`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tag {
+    /// A text node.
     Text,
+    /// The `<html>` element.
     Html,
+    /// The `<body>` element.
     Body,
+    /// A paragraph, `<p>`.
     P,
+    /// The `<div>` element.
     Div,
+    /// The `<section>` element.
     Section,
+    /// The `<article>` element.
     Article,
+    /// The `<main>` element.
     Main,
+    /// The `<aside>` element.
     Aside,
+    /// The `<header>` element.
     Header,
+    /// The `<footer>` element.
     Footer,
+    /// The `<nav>` element.
     Nav,
+    /// A heading, `<h1>` to `<h6>`, with its level.
     H(u8),
+    /// An unordered list, `<ul>` or `<menu>`.
     Ul,
+    /// An ordered list, `<ol>`.
     Ol,
+    /// A list item, `<li>`.
     Li,
+    /// A description list, `<dl>`.
     Dl,
+    /// A description term, `<dt>`.
     Dt,
+    /// A description, `<dd>`.
     Dd,
+    /// The `<table>` element.
     Table,
+    /// A table row, `<tr>`.
     Tr,
+    /// A table cell, `<td>`.
     Td,
+    /// A table header cell, `<th>`.
     Th,
+    /// The `<caption>` element.
     Caption,
+    /// The `<blockquote>` element.
     Blockquote,
+    /// Preformatted text: `<pre>`, `<listing>`, `<xmp>`, `<plaintext>`.
     Pre,
+    /// The `<code>` element.
     Code,
+    /// The `<figure>` element.
     Figure,
+    /// The `<figcaption>` element.
     Figcaption,
+    /// The `<form>` element.
     Form,
+    /// A link, `<a>`.
     A,
+    /// An image, `<img>`.
     Img,
+    /// A line break, `<br>`.
     Br,
+    /// A thematic break, `<hr>`.
     Hr,
+    /// The `<time>` element.
     Time,
+    /// The `<address>` element.
     Address,
+    /// The `<details>` element.
     Details,
+    /// The `<summary>` element.
     Summary,
     /// Other block-level containers (center, hgroup, fieldset, dialog...).
     Block,
@@ -125,16 +163,19 @@ impl Tag {
 /// One node of the flattened page.
 #[derive(Debug, Clone)]
 pub struct Node {
+    /// What kind of node this is.
     pub tag: Tag,
     /// Parent index; `u32::MAX` for the root.
     pub parent: u32,
     /// One past the last node of this subtree.
     pub end: u32,
+    /// Depth below the document root.
     pub depth: u32,
     /// Concept bits from the tag and its attributes (see `classify`).
     pub concepts: Concepts,
     /// This subtree's text: `text[text_start..text_end]` of the page buffer.
     pub text_start: u32,
+    /// End of this subtree's text in the page buffer.
     pub text_end: u32,
     /// The html5ever node, to read attributes when rendering.
     pub id: ego_tree::NodeId,
@@ -166,8 +207,11 @@ pub struct Node {
 
 /// A parsed page flattened into arrays.
 pub struct Dom<'a> {
+    /// The parsed document the arena indexes.
     pub html: &'a Html,
+    /// The nodes in pre-order.
     pub nodes: Vec<Node>,
+    /// All text of the page, whitespace collapsed, in document order.
     pub text: String,
     /// Index of `<body>` (or the root when there is none).
     pub body: usize,

@@ -13,16 +13,27 @@ use super::dom::{collapse_ws, Dom, Tag};
 /// Everything the metadata pass found, before it is copied into the record.
 #[derive(Debug, Default)]
 pub struct Meta {
+    /// The headline.
     pub title: Option<String>,
+    /// The authors, in page order.
     pub authors: Vec<String>,
+    /// Publication date, ISO 8601.
     pub date: Option<String>,
+    /// Last-modified date, ISO 8601.
     pub modified: Option<String>,
+    /// The site's name.
     pub site_name: Option<String>,
+    /// BCP 47 language tag.
     pub language: Option<String>,
+    /// The page's own summary.
     pub description: Option<String>,
+    /// The lead image URL.
     pub image: Option<String>,
+    /// Declared keywords and tags.
     pub tags: Vec<String>,
+    /// Canonical or given URL.
     pub url: Option<String>,
+    /// Where each value came from.
     pub provenance: BTreeMap<String, String>,
     /// Every JSON-LD `@type` on the page, lowercased.
     pub ld_types: Vec<String>,

@@ -136,11 +136,15 @@ fn find_title_node(dom: &Dom, meta: &Meta) -> Option<usize> {
 
 /// Per-node aggregates that ignore removed subtrees.
 pub struct Kept {
+    /// Non-whitespace characters left in each subtree.
     pub chars: Vec<u32>,
+    /// Of those, characters inside links.
     pub link_chars: Vec<u32>,
     /// Characters of text whose nearest block ancestor is this node.
     pub own_chars: Vec<u32>,
+    /// Commas in that text.
     pub own_commas: Vec<u32>,
+    /// Link characters in that text.
     pub own_link: Vec<u32>,
 }
 
