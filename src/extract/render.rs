@@ -349,6 +349,9 @@ impl Md<'_, '_> {
         let dom = self.dom;
         let mut rows: Vec<Vec<String>> = Vec::new();
         let mut header_rows = 0;
+        // Cells spanning several rows: (rows still to fill, text), per column. Their text is
+        // repeated in the rows below, which keeps every row readable on its own.
+        let mut carry: Vec<Option<(usize, String)>> = Vec::new();
         let end = dom.nodes[i].end as usize;
         let mut j = i + 1;
         while j < end {
@@ -363,28 +366,49 @@ impl Md<'_, '_> {
                 continue;
             }
             if n.tag == Tag::Tr {
-                let mut row = Vec::new();
+                let mut row: Vec<String> = Vec::new();
                 let mut all_th = true;
+                let fill = |row: &mut Vec<String>, carry: &mut Vec<Option<(usize, String)>>| {
+                    while let Some(Some((left, text))) = carry.get_mut(row.len()) {
+                        row.push(text.clone());
+                        *left -= 1;
+                        if *left == 0 {
+                            carry[row.len() - 1] = None;
+                        }
+                    }
+                };
                 for c in dom.children(j) {
                     let t = dom.nodes[c].tag;
                     if t == Tag::Td || t == Tag::Th {
                         if t == Tag::Td {
                             all_th = false;
                         }
+                        fill(&mut row, &mut carry);
                         let mut cell = String::new();
                         self.inline(c, &mut cell);
                         let cell = cell.replace('|', "\\|").replace('\n', "<br>");
-                        let span: usize = dom
-                            .attr(c, "colspan")
-                            .and_then(|s| s.trim().parse().ok())
-                            .unwrap_or(1)
-                            .clamp(1, 50);
-                        row.push(cell.trim().to_string());
-                        for _ in 1..span {
-                            row.push(String::new());
+                        let cell = cell.trim().to_string();
+                        let span = |name: &str| -> usize {
+                            dom.attr(c, name)
+                                .and_then(|s| s.trim().parse().ok())
+                                .unwrap_or(1)
+                                .clamp(1, 50)
+                        };
+                        let (cols, down) = (span("colspan"), span("rowspan"));
+                        for k in 0..cols {
+                            let col = row.len();
+                            let text = if k == 0 { cell.clone() } else { String::new() };
+                            if down > 1 {
+                                if carry.len() <= col {
+                                    carry.resize(col + 1, None);
+                                }
+                                carry[col] = Some((down - 1, text.clone()));
+                            }
+                            row.push(text);
                         }
                     }
                 }
+                fill(&mut row, &mut carry);
                 if !row.is_empty() {
                     if all_th && rows.len() == header_rows {
                         header_rows += 1;
@@ -883,4 +907,26 @@ pub fn escape_html(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn table_spans_are_flattened_and_pipes_escaped() {
+        let html = r#"<html><body><article><h1>T</h1>
+            <p>Some paragraph text that is long enough to be the article body, with commas, and more.</p>
+            <table><tr><th>Name</th><th>Group</th><th>Score</th></tr>
+            <tr><td>Ann</td><td rowspan="2">A | B</td><td>1</td></tr>
+            <tr><td>Bob</td><td>2</td></tr>
+            <tr><td colspan="2">Total</td><td>3</td></tr></table></article></body></html>"#;
+        let rec = crate::Extractor::builder()
+            .markdown(true)
+            .build()
+            .extract(html, None);
+        let md = rec.markdown.expect("markdown");
+        assert!(md.contains("| Name | Group | Score |"), "{md}");
+        assert!(md.contains("| Ann | A \\| B | 1 |"), "{md}");
+        assert!(md.contains("| Bob | A \\| B | 2 |"), "{md}");
+        assert!(md.contains("| Total |  | 3 |"), "{md}");
+    }
 }
