@@ -527,11 +527,7 @@ impl Md<'_, '_> {
                     continue;
                 }
                 Tag::Img => {
-                    let src = dom
-                        .attr(j, "data-src")
-                        .or_else(|| dom.attr(j, "data-lazy-src"))
-                        .or_else(|| dom.attr(j, "src"))
-                        .filter(|s| !s.starts_with("data:"));
+                    let src = image_src(dom, j);
                     if let Some(src) = src {
                         let alt = dom.attr(j, "alt").unwrap_or("").trim();
                         out.push_str(&format!("![{}]({})", escape_md(alt), self.resolve(src)));
@@ -575,6 +571,15 @@ fn raw_text(dom: &Dom, i: usize) -> String {
         }
     }
     s
+}
+
+/// An image's source, preferring lazy-loading attributes over the placeholder `src`;
+/// inline `data:` images are left out.
+fn image_src<'a>(dom: &Dom<'a>, j: usize) -> Option<&'a str> {
+    dom.attr(j, "data-src")
+        .or_else(|| dom.attr(j, "data-lazy-src"))
+        .or_else(|| dom.attr(j, "src"))
+        .filter(|s| !s.starts_with("data:"))
 }
 
 fn usable_href(h: &str) -> bool {
@@ -845,11 +850,7 @@ impl HtmlWriter<'_, '_, '_> {
                     continue;
                 }
                 Tag::Img => {
-                    let src = dom
-                        .attr(j, "data-src")
-                        .or_else(|| dom.attr(j, "data-lazy-src"))
-                        .or_else(|| dom.attr(j, "src"))
-                        .filter(|s| !s.starts_with("data:"));
+                    let src = image_src(dom, j);
                     if let Some(src) = src {
                         let alt = dom.attr(j, "alt").unwrap_or("").trim();
                         out.push_str(&format!(
