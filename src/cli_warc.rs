@@ -100,5 +100,6 @@ fn page_record(ex: &Extractor, file: &str, p: &WarcPage) -> Record {
     if p.target_uri.is_some() {
         rec.url = p.target_uri.clone();
     }
+    rec.fetched_at = p.date.clone();
     rec
 }

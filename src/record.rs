@@ -66,6 +66,10 @@ pub struct Record {
     /// Related, recommended and "read next" links, never part of `text`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Link>,
+    /// When the page was fetched, RFC 3339: the time `scrape` received it, or the `WARC-Date`
+    /// of an archived response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched_at: Option<String>,
     /// The character encoding the page was decoded from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charset: Option<String>,
@@ -173,6 +177,7 @@ impl Default for Record {
             html: None,
             comments: Vec::new(),
             related: Vec::new(),
+            fetched_at: None,
             charset: None,
             provenance: BTreeMap::new(),
             error: None,
@@ -195,7 +200,7 @@ pub fn json_schema() -> serde_json::Value {
     schema.insert(
         "description".into(),
         "One extracted page (or one failed input). `dehusk extract` writes the Record fields; \
-         `dehusk scrape` adds http_status, fetched_at, content_type and elapsed_ms."
+         `dehusk scrape` adds http_status, content_type and elapsed_ms."
             .into(),
     );
     schema.to_value()

@@ -27,7 +27,7 @@ async fn html_page_becomes_a_full_record() {
     );
     assert_eq!(rec.record.charset.as_deref(), Some("UTF-8"));
     assert!(rec.elapsed_ms.is_some());
-    let at = rec.fetched_at.expect("fetched_at");
+    let at = rec.record.fetched_at.expect("fetched_at");
     assert!(at.ends_with('Z') && at.contains('T'), "{at}");
     // The default User-Agent names dehusk and its version.
     let ua = srv

@@ -83,7 +83,7 @@ fn scrape_records_with_fetch_fields_validate() {
     let v = validator();
     let mut fr = dehusk::fetch::FetchedRecord::failed("https://example.com/", "http", "404");
     fr.http_status = Some(404);
-    fr.fetched_at = Some("2026-11-28T22:09:22Z".into());
+    fr.record.fetched_at = Some("2026-11-28T22:09:22Z".into());
     fr.content_type = Some("text/html".into());
     fr.elapsed_ms = Some(12);
     let value = serde_json::to_value(&fr).unwrap();

@@ -122,6 +122,8 @@ fn extracts_html_responses_in_order() {
     assert_eq!(recs[0]["source"], format!("{src}#2"));
     assert_eq!(recs[1]["source"], format!("{src}#3"));
     assert_eq!(recs[2]["source"], format!("{src}#5"));
+    // The fetch date comes from the WARC headers.
+    assert_eq!(recs[0]["fetched_at"], "2024-05-06T07:08:09Z");
     assert!(recs[0]["text"]
         .as_str()
         .unwrap()

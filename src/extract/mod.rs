@@ -257,6 +257,7 @@ impl Extractor {
             html,
             comments,
             related,
+            fetched_at: None,
             charset: None,
             provenance,
             error: None,

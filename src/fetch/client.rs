@@ -225,7 +225,7 @@ impl Fetcher {
         rec.record.source = source.to_string();
         rec.http_status = out.status;
         rec.content_type = out.content_type;
-        rec.fetched_at = Some(fetched_at);
+        rec.record.fetched_at = Some(fetched_at);
         rec.elapsed_ms = Some(out.elapsed.as_millis() as u64);
         Some(rec)
     }

@@ -101,9 +101,6 @@ pub struct FetchedRecord {
     /// The final HTTP status code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
-    /// When the fetch finished, RFC 3339 in UTC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fetched_at: Option<String>,
     /// The response's Content-Type header, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
