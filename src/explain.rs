@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 use crate::extract::chrome::Reason;
 use crate::extract::dom::{Dom, Tag};
 use crate::extract::score::Selection;
-use crate::extract::{self, Extractor};
+use crate::extract::Extractor;
 use crate::record::{PageType, Record};
 
 /// Blocks longer than this many characters are shown truncated (their full length is given).
@@ -185,19 +185,18 @@ pub fn explain(html: &str, url: Option<&str>) -> String {
 
 /// Like [`explain`], with the record extracted by `extractor`.
 pub fn explain_with(extractor: &Extractor, html: &str, url: Option<&str>) -> String {
-    let record = extractor.extract(html, url);
-    if record.is_error() {
+    extractor.extract_with(html, url, |record, analysed| match analysed {
         // Empty, not HTML, too large or too deep: there is nothing to select from.
-        return report(&record, None, &[], None);
-    }
-    extract::with_analysis(html, url, |dom, a| {
-        let blocks = blocks(dom, &a.sel);
-        report(
-            &record,
-            Some(a.page_type),
-            &blocks,
-            Some((dom, a.meta.title.as_deref())),
-        )
+        None => report(&record, None, &[], None),
+        Some((dom, a)) => {
+            let blocks = blocks(dom, &a.sel);
+            report(
+                &record,
+                Some(a.page_type),
+                &blocks,
+                Some((dom, a.meta.title.as_deref())),
+            )
+        }
     })
 }
 
@@ -499,7 +498,7 @@ mod tests {
             <p>The first paragraph of the story is long enough to be prose, with commas, and it ends here.</p>\
             <p>The second paragraph is also long enough to count as prose, with commas, for the scorer too.</p>\
             </article></body></html>";
-        extract::with_analysis(html, None, |dom, a| {
+        crate::extract::with_analysis(html, None, |dom, a| {
             let bs = blocks(dom, &a.sel);
             let nav = bs.iter().find(|b| b.text.contains("Home")).unwrap();
             assert_eq!(nav.fate, Fate::Removed(Reason::Navigation));

@@ -129,11 +129,7 @@ impl Extractor {
     ) -> Record {
         match self.try_extract_bytes(bytes, url, http_charset) {
             Ok(r) => r,
-            Err(e) => {
-                let mut r = Record::failed("", e.kind(), e.to_string());
-                r.url = url.map(str::to_string);
-                r
-            }
+            Err(e) => error_record(&e, url),
         }
     }
 
@@ -161,16 +157,56 @@ impl Extractor {
     pub fn extract(&self, html: &str, url: Option<&str>) -> Record {
         match self.try_extract(html, url) {
             Ok(r) => r,
-            Err(e) => {
-                let mut r = Record::failed("", e.kind(), e.to_string());
-                r.url = url.map(str::to_string);
-                r
-            }
+            Err(e) => error_record(&e, url),
         }
     }
 
     /// Like [`Extractor::extract`], but returns input problems as a typed error.
     pub fn try_extract(&self, html: &str, url: Option<&str>) -> Result<Record> {
+        self.check(html)?;
+        Ok(self.parsed(html, url, |_, _, rec| rec))
+    }
+
+    /// Extracts `html` and hands the record to `f` together with the flattened page and its
+    /// analysis (`None` when the input was refused before parsing). The page is parsed once,
+    /// so reports such as [`crate::explain`] see exactly the decisions behind the record.
+    pub fn extract_with<R>(
+        &self,
+        html: &str,
+        url: Option<&str>,
+        f: impl FnOnce(Record, Option<(&dom::Dom, &Analysis)>) -> R,
+    ) -> R {
+        match self.check(html) {
+            Err(e) => f(error_record(&e, url), None),
+            Ok(()) => self.parsed(html, url, |dom, a, rec| f(rec, Some((dom, a)))),
+        }
+    }
+
+    /// Parses, flattens and analyses a page that passed [`Extractor::check`], then builds
+    /// its record.
+    fn parsed<R>(
+        &self,
+        html: &str,
+        url: Option<&str>,
+        f: impl FnOnce(&dom::Dom, &Analysis, Record) -> R,
+    ) -> R {
+        let doc = parse(html);
+        let dom = dom::Dom::build(&doc, self.opts.max_nodes);
+        let a = analyse(&dom, url);
+        let mut rec = self.record_of(&dom, &a, url);
+        if self.opts.articles_only && rec.page_type != Some(PageType::Article) {
+            let pt = rec.page_type.map(|p| p.as_str()).unwrap_or("other");
+            rec.error = Some(crate::record::RecordError {
+                kind: "not_article".into(),
+                message: format!("page type is {pt}, not article"),
+            });
+        }
+        f(&dom, &a, rec)
+    }
+
+    /// Refuses inputs that must not be parsed: too large, empty, without markup, or nested
+    /// so deep that html5ever's tree builder would go quadratic.
+    fn check(&self, html: &str) -> Result<()> {
         if html.len() as u64 > self.opts.max_bytes {
             return Err(Error::TooLarge {
                 size: html.len() as u64,
@@ -187,20 +223,10 @@ impl Extractor {
         if depth > self.opts.max_depth {
             return Err(Error::TooDeep(self.opts.max_depth));
         }
-        let doc = parse(html);
-        let dom = dom::Dom::build(&doc, self.opts.max_nodes);
-        let mut rec = self.record_of(&dom, url);
-        if self.opts.articles_only && rec.page_type != Some(PageType::Article) {
-            let pt = rec.page_type.map(|p| p.as_str()).unwrap_or("other");
-            rec.error = Some(crate::record::RecordError {
-                kind: "not_article".into(),
-                message: format!("page type is {pt}, not article"),
-            });
-        }
-        Ok(rec)
+        Ok(())
     }
 
-    fn record_of(&self, dom: &dom::Dom, url: Option<&str>) -> Record {
+    fn record_of(&self, dom: &dom::Dom, a: &Analysis, url: Option<&str>) -> Record {
         // Relative links resolve against <base href> (itself resolved against the page URL).
         let page_url = url.and_then(|u| url::Url::parse(u).ok());
         let base = match (&dom.base, &page_url) {
@@ -208,13 +234,7 @@ impl Extractor {
             (Some(b), None) => url::Url::parse(b).ok(),
             (None, p) => p.clone(),
         };
-        let Analysis {
-            meta,
-            features: _,
-            page_type,
-            type_prob,
-            sel,
-        } = analyse(dom, url);
+        let (meta, page_type, sel) = (&a.meta, a.page_type, &a.sel);
         let keep = sel.keep_mask();
         let text = render::text(dom, &sel.roots, &keep);
         let markdown = self
@@ -225,12 +245,12 @@ impl Extractor {
             .opts
             .html
             .then(|| render::html(dom, &sel.roots, &keep, base.as_ref()));
-        let signals = confidence::signals(dom, &sel, &keep, &text, &meta, page_type, type_prob);
+        let signals = confidence::signals(dom, sel, &keep, &text, meta, page_type, a.type_prob);
         let confidence = Some(confidence::confidence(&signals));
         let comments = side::comments(dom, &sel.comment_sections);
         let related = side::related(dom, &sel.related_sections, base.as_ref());
-        let mut provenance = meta.provenance;
-        let language = meta.language.or_else(|| {
+        let mut provenance = meta.provenance.clone();
+        let language = meta.language.clone().or_else(|| {
             let l = detect_language(&text);
             if l.is_some() {
                 provenance.insert("language".into(), "detected".into());
@@ -240,16 +260,16 @@ impl Extractor {
         Record {
             schema_version: crate::record::SCHEMA_VERSION,
             source: String::new(),
-            url: meta.url,
-            title: meta.title,
-            authors: meta.authors,
-            date: meta.date,
-            modified: meta.modified,
-            site_name: meta.site_name,
+            url: meta.url.clone(),
+            title: meta.title.clone(),
+            authors: meta.authors.clone(),
+            date: meta.date.clone(),
+            modified: meta.modified.clone(),
+            site_name: meta.site_name.clone(),
             language,
-            description: meta.description,
-            image: meta.image,
-            tags: meta.tags,
+            description: meta.description.clone(),
+            image: meta.image.clone(),
+            tags: meta.tags.clone(),
             page_type: Some(page_type),
             confidence,
             text,
@@ -263,6 +283,13 @@ impl Extractor {
             error: None,
         }
     }
+}
+
+/// The error record for an input the extractor refused.
+fn error_record(e: &Error, url: Option<&str>) -> Record {
+    let mut r = Record::failed("", e.kind(), e.to_string());
+    r.url = url.map(str::to_string);
+    r
 }
 
 /// Every decision about one flattened page: metadata, page type and content selection.
