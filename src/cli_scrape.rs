@@ -12,6 +12,51 @@ use anyhow::Context;
 use dehusk::fetch::{self, FetchConfig, FetchedRecord, Fetcher, RunOptions, UrlReader};
 use dehusk::Extractor;
 
+/// Fetch and extraction settings that `scrape` and `serve` share.
+#[derive(clap::Args)]
+pub(crate) struct FetchFlags {
+    /// Minimum gap between requests to one host (seconds, or 500ms, 2s...); a larger
+    /// robots.txt Crawl-delay wins.
+    #[arg(long, default_value = "1s", value_parser = parse_duration)]
+    delay: Duration,
+    /// Refuse fetched bodies larger than this many bytes (after decompression).
+    #[arg(long, default_value_t = 10 * 1024 * 1024)]
+    max_bytes: u64,
+    /// The User-Agent header (default: dehusk/VERSION); its first word is the robots.txt agent.
+    #[arg(long)]
+    user_agent: Option<String>,
+    /// Do not fetch or obey robots.txt.
+    #[arg(long)]
+    ignore_robots: bool,
+    /// Also render each article as Markdown (the record's markdown field).
+    #[arg(long)]
+    markdown: bool,
+}
+
+impl FetchFlags {
+    /// `cfg` with these flags' delay, size limit, robots policy and User-Agent.
+    pub(crate) fn apply(&self, cfg: FetchConfig) -> FetchConfig {
+        FetchConfig {
+            delay: self.delay,
+            max_bytes: self.max_bytes,
+            obey_robots: !self.ignore_robots,
+            user_agent: self
+                .user_agent
+                .clone()
+                .unwrap_or_else(fetch::default_user_agent),
+            ..cfg
+        }
+    }
+
+    /// An extractor refusing inputs over `max_bytes`, rendering Markdown when asked.
+    pub(crate) fn extractor(&self, max_bytes: u64) -> Extractor {
+        Extractor::builder()
+            .max_bytes(max_bytes)
+            .markdown(self.markdown)
+            .build()
+    }
+}
+
 /// Arguments of `dehusk scrape`.
 #[derive(clap::Args)]
 pub struct ScrapeArgs {
@@ -32,31 +77,17 @@ pub struct ScrapeArgs {
     /// Requests in flight at once to one host.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
     per_host: u32,
-    /// Minimum gap between requests to one host (seconds, or 500ms, 2s...); a larger
-    /// robots.txt Crawl-delay wins.
-    #[arg(long, default_value = "1s", value_parser = parse_duration)]
-    delay: Duration,
+    #[command(flatten)]
+    fetch: FetchFlags,
     /// Limit for connecting and for each whole request (seconds, or 500ms, 1m...).
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     timeout: Duration,
     /// Extra attempts after connection errors, timeouts, 429 and 5xx.
     #[arg(long, default_value_t = 2)]
     retries: u32,
-    /// Refuse bodies larger than this many bytes (after decompression).
-    #[arg(long, default_value_t = 10 * 1024 * 1024)]
-    max_bytes: u64,
-    /// The User-Agent header (default: dehusk/VERSION); its first word is the robots.txt agent.
-    #[arg(long)]
-    user_agent: Option<String>,
-    /// Do not fetch or obey robots.txt.
-    #[arg(long)]
-    ignore_robots: bool,
     /// Keep each raw page as DIR/HASH.html.gz, with its URL in DIR/HASH.url.
     #[arg(long, value_name = "DIR")]
     save_html: Option<PathBuf>,
-    /// Also render each article as Markdown (the record's markdown field).
-    #[arg(long)]
-    markdown: bool,
     /// No progress bar and no summary on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -112,25 +143,15 @@ pub fn run(args: ScrapeArgs) -> anyhow::Result<u8> {
             Box::new(f)
         }
     };
-    let cfg = FetchConfig {
+    let cfg = args.fetch.apply(FetchConfig {
         concurrency: args.concurrency as usize,
         per_host: args.per_host as usize,
-        delay: args.delay,
-        obey_robots: !args.ignore_robots,
         retries: args.retries,
         timeout: args.timeout,
-        max_bytes: args.max_bytes,
-        user_agent: args
-            .user_agent
-            .clone()
-            .unwrap_or_else(fetch::default_user_agent),
         save_html: args.save_html.clone(),
         ..Default::default()
-    };
-    let extractor = Extractor::builder()
-        .max_bytes(args.max_bytes)
-        .markdown(args.markdown)
-        .build();
+    });
+    let extractor = args.fetch.extractor(args.fetch.max_bytes);
     let mut fetcher = Fetcher::new(cfg, extractor).context("cannot set up the HTTP client")?;
     let archive = match &args.warc_out {
         Some(path) => {

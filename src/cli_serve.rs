@@ -5,9 +5,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use dehusk::fetch::{self, FetchConfig};
+use dehusk::fetch::FetchConfig;
 use dehusk::serve::{self, ServeConfig};
-use dehusk::Extractor;
 
 /// Arguments of `dehusk serve`.
 #[derive(clap::Args)]
@@ -28,22 +27,8 @@ pub struct ServeArgs {
     /// Let /scrape fetch loopback, private, link-local and other non-public addresses.
     #[arg(long)]
     allow_private: bool,
-    /// Minimum gap between requests to one host when scraping; a larger robots.txt
-    /// Crawl-delay wins.
-    #[arg(long, default_value = "1s", value_parser = crate::cli_scrape::parse_duration)]
-    delay: Duration,
-    /// Fetched bodies larger than this many bytes are refused (too_large records).
-    #[arg(long, default_value_t = 10 * 1024 * 1024)]
-    max_bytes: u64,
-    /// The User-Agent header for fetches (default: dehusk/VERSION).
-    #[arg(long)]
-    user_agent: Option<String>,
-    /// Do not fetch or obey robots.txt.
-    #[arg(long)]
-    ignore_robots: bool,
-    /// Also render each article as Markdown (the record's markdown field).
-    #[arg(long)]
-    markdown: bool,
+    #[command(flatten)]
+    fetch: crate::cli_scrape::FetchFlags,
 }
 
 /// Runs `dehusk serve` until SIGINT or SIGTERM; returns the exit code.
@@ -53,20 +38,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
         concurrency: args.concurrency as usize,
         timeout: args.timeout,
         allow_private: args.allow_private,
-        fetch: FetchConfig {
-            delay: args.delay,
-            max_bytes: args.max_bytes,
-            obey_robots: !args.ignore_robots,
-            user_agent: args
-                .user_agent
-                .clone()
-                .unwrap_or_else(fetch::default_user_agent),
-            ..Default::default()
-        },
-        extractor: Extractor::builder()
-            .max_bytes(args.max_body as u64)
-            .markdown(args.markdown)
-            .build(),
+        fetch: args.fetch.apply(FetchConfig::default()),
+        extractor: args.fetch.extractor(args.max_body as u64),
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

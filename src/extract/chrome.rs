@@ -45,12 +45,6 @@ pub enum Reason {
     LinkDense,
     /// Removed as boilerplate.
     Boilerplate,
-    /// Removed as card run.
-    CardRun,
-    /// Removed as outside content.
-    OutsideContent,
-    /// Removed as duplicate.
-    Duplicate,
     /// Removed as caption.
     Caption,
     /// Removed as kicker.
@@ -80,9 +74,6 @@ impl Reason {
             Reason::Title => "title",
             Reason::LinkDense => "link-dense",
             Reason::Boilerplate => "boilerplate-phrase",
-            Reason::CardRun => "card-run",
-            Reason::OutsideContent => "outside-content",
-            Reason::Duplicate => "duplicate",
             Reason::Caption => "caption",
             Reason::Kicker => "kicker",
         }
