@@ -493,7 +493,10 @@ pub fn boiler_phrase(text: &str) -> bool {
     }
     let lower = text.to_lowercase();
     BOILER_PHRASES.iter().any(|p| {
-        if *p == "©" || *p == "advertisement" || *p == "min read" || *p == "reading time" {
+        if matches!(
+            *p,
+            "©" | "copyright ©" | "advertisement" | "min read" | "reading time"
+        ) {
             // Anchored forms only: a sentence mentioning these is not chrome.
             lower.starts_with(p) || lower.trim_end_matches('.').ends_with(p) && n < 40
         } else {
@@ -528,7 +531,7 @@ mod tests {
     fn phrases() {
         assert!(boiler_phrase("© 2024 Example Media. All rights reserved."));
         assert!(!boiler_phrase(
-            "The court said the © symbol on the filing was decorative and void under the law."
+            "The court said the copyright © claim was void because of prior art in the filing."
         ));
     }
 }
