@@ -66,6 +66,10 @@ fn comments_in(dom: &Dom, sec: usize, out: &mut Vec<Comment>) {
         .into_iter()
         .filter(|&i| signature(dom, i) == best_sig)
         .collect();
+    // One mask for all items: each item switches off what it must and switches it back after
+    // rendering, so long threads cost time linear in their size.
+    let mut keep = vec![true; dom.nodes.len()];
+    let mut touched: Vec<usize> = Vec::new();
     for (idx, &it) in items.iter().enumerate() {
         // The item's own text leaves out nested replies (later items inside it) and its chrome.
         let iend = dom.nodes[it].end as usize;
@@ -74,21 +78,20 @@ fn comments_in(dom: &Dom, sec: usize, out: &mut Vec<Comment>) {
             .copied()
             .take_while(|&j| j < iend)
             .collect();
-        let mut keep = vec![true; dom.nodes.len()];
         for &j in &nested {
             keep[j] = false;
+            touched.push(j);
         }
         let mut author = None;
         let mut date = None;
-        #[allow(clippy::needless_range_loop)]
-        for j in it + 1..iend {
+        let mut j = it + 1;
+        while j < iend {
             if !keep[j] {
+                // A nested reply, or chrome already taken out: skip its whole subtree.
+                j = dom.nodes[j].end as usize;
                 continue;
             }
             let n = &dom.nodes[j];
-            if nested.iter().any(|&x| dom.contains(x, j)) {
-                continue;
-            }
             if author.is_none()
                 && n.tag != Tag::Text
                 && (n.concepts.any(Concepts::BYLINE) || is_name_markup(dom, j))
@@ -104,6 +107,7 @@ fn comments_in(dom: &Dom, sec: usize, out: &mut Vec<Comment>) {
                 if !t.is_empty() {
                     author = Some(t);
                     keep[j] = false;
+                    touched.push(j);
                 }
             }
             if date.is_none() && n.tag == Tag::Time {
@@ -112,6 +116,7 @@ fn comments_in(dom: &Dom, sec: usize, out: &mut Vec<Comment>) {
                     .and_then(dates::parse_iso)
                     .or_else(|| dates::parse_text(dom.text_of(j)));
                 keep[j] = false;
+                touched.push(j);
             }
             if n.tag != Tag::Text
                 && (n.concepts.any(Concepts::META) || is_reply_link(dom, j))
@@ -121,9 +126,14 @@ fn comments_in(dom: &Dom, sec: usize, out: &mut Vec<Comment>) {
                     date = dates::parse_text(dom.text_of(j));
                 }
                 keep[j] = false;
+                touched.push(j);
             }
+            j += 1;
         }
         let text = render::text(dom, &[it], &keep);
+        for t in touched.drain(..) {
+            keep[t] = true;
+        }
         let text = text.trim().to_string();
         if text.chars().count() < 2 {
             continue;
