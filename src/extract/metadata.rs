@@ -330,14 +330,21 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         .title
         .as_deref()
         .map(|t| strip_site_or_heading(t, site.as_deref(), &headings));
-    let (title, tsrc) = choose_title(
-        og_title
-            .as_ref()
-            .map(|(k, v)| (strip_site(v, site.as_deref()), k.as_str())),
-        ld_title.map(|t| strip_site(&t, site.as_deref())),
+    let og_clean = og_title
+        .as_ref()
+        .map(|(k, v)| (strip_site(v, site.as_deref()), k.as_str()));
+    let ld_clean = ld_title.map(|t| strip_site(&t, site.as_deref()));
+    let others: Vec<String> = [
         h1.clone(),
-        title_tag,
-    );
+        og_clean.as_ref().map(|(t, _)| t.clone()),
+        ld_clean.clone(),
+        title_tag.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let (title, tsrc) = choose_title(og_clean, ld_clean, h1.clone(), title_tag);
+    let title = title.map(|t| core_title(&t, &others).unwrap_or(t));
     if let Some(t) = title {
         let host = url
             .and_then(|u| url::Url::parse(u).ok())
@@ -790,12 +797,123 @@ fn choose_title(
     (Some(t), s)
 }
 
+/// Words of `s` as (byte start, byte end, lowercased word).
+fn word_spans(s: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(b)) => {
+                out.push((b, i, s[b..i].to_lowercase()));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether the text between two words separates title parts ("Thread: X", "X | Site",
+/// "X - Subtitle"): a spaced dash or bar, or a colon ending the words before it.
+fn is_title_sep(gap: &str) -> bool {
+    // Closing punctuation of the last word comes first: "Why? - Site".
+    let gap = gap.trim_start_matches(['?', '!', '.', ')', ']', '"', '\'', '’', '”']);
+    let g = gap.trim();
+    !g.is_empty()
+        && (g.starts_with(':')
+            || ["|", "-", "–", "—", "·", "•", "»", "«", "/", "~", "::"]
+                .iter()
+                .any(|sep| g == *sep || g.starts_with(&format!("{sep} ")))
+                && gap.starts_with(' '))
+}
+
+/// The part of the chosen title that another source repeats word for word, when the rest
+/// is a kicker, a forum prefix or a tagline cut off by a separator: "Thread: X" with
+/// `<title>` "X - Forum" gives "X". Nothing when no other source agrees on a part.
+fn core_title(chosen: &str, others: &[String]) -> Option<String> {
+    let a = word_spans(chosen);
+    if a.len() < 3 {
+        return None;
+    }
+    let bounded = |s: &str, w: &[(usize, usize, String)], at: usize, len: usize| -> bool {
+        let left = at == 0 || is_title_sep(&s[w[at - 1].1..w[at].0]);
+        let right = at + len == w.len() || is_title_sep(&s[w[at + len - 1].1..w[at + len].0]);
+        left && right
+    };
+    let mut best: Option<(usize, usize)> = None;
+    for o in others {
+        let b = word_spans(o);
+        if b.is_empty() {
+            continue;
+        }
+        // Longest run of words the two share, by dynamic programming over word pairs.
+        let mut prev = vec![0usize; b.len() + 1];
+        let (mut len, mut at_a, mut at_b) = (0, 0, 0);
+        for i in 0..a.len() {
+            let mut cur = vec![0usize; b.len() + 1];
+            for j in 0..b.len() {
+                if a[i].2 == b[j].2 {
+                    cur[j + 1] = prev[j] + 1;
+                    if cur[j + 1] > len {
+                        len = cur[j + 1];
+                        at_a = i + 1 - len;
+                        at_b = j + 1 - len;
+                    }
+                }
+            }
+            prev = cur;
+        }
+        // The part dropped must be the lesser one: a kicker, a prefix, a tagline.
+        let dropped = a.len() - len;
+        if len < 2 || dropped == 0 || dropped >= len {
+            continue;
+        }
+        let in_chosen = bounded(chosen, &a, at_a, len);
+        let whole_other = len == b.len();
+        let cut = in_chosen && (whole_other || bounded(o, &b, at_b, len)) && dropped * 2 <= len;
+        // Without a separator, only a leading kicker goes ("Dec 18 2025 Title"): a source
+        // repeating just the start of the title is more likely cut short than right.
+        let kicker = whole_other && at_a + len == a.len() && len >= 3;
+        let ok = cut || kicker;
+        // A subtitle after a colon belongs to the title ("Atomic Habits: An Easy Way"): the
+        // head before a colon is not a title on its own.
+        let colon_tail = at_a + len < a.len()
+            && chosen[a[at_a + len - 1].1..a[at_a + len].0]
+                .trim()
+                .starts_with(':');
+        if ok && !colon_tail && best.is_none_or(|(_, l)| len > l) {
+            best = Some((at_a, len));
+        }
+    }
+    let (at, len) = best?;
+    let (start, end) = (a[at].0, a[at + len - 1].1);
+    // Keep closing punctuation that belongs to the last word ("status symbol"?", "(2025)").
+    let tail: String = chosen[end..]
+        .chars()
+        .take_while(|c| matches!(c, '?' | '!' | ')' | ']' | '"' | '\'' | '’' | '”' | '.'))
+        .collect();
+    let head: String = {
+        let before: Vec<char> = chosen[..start].chars().collect();
+        let mut k = before.len();
+        while k > 0 && matches!(before[k - 1], '(' | '[' | '"' | '“' | '‘' | '\'') {
+            k -= 1;
+        }
+        before[k..].iter().collect()
+    };
+    Some(format!("{head}{}{tail}", &chosen[start..end]))
+}
+
 /// The text of the first `<h1>` in the body that is not inside navigation.
 fn first_heading(dom: &Dom) -> Option<String> {
     let mut h1s = Vec::new();
     for (i, n) in dom.nodes.iter().enumerate() {
         if n.tag == Tag::H(1) {
-            let t = dom.text_of(i);
+            // Without the permalink anchor documentation generators append ("Title¶").
+            let t = dom
+                .text_of(i)
+                .trim_end_matches(['¶', '§', '#', '🔗', '⚓', ' '])
+                .trim();
             if !t.is_empty() && t.chars().count() < 300 {
                 h1s.push(t.to_string());
             }
@@ -1117,6 +1235,44 @@ fn has_date_class(dom: &Dom, i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn core_title_drops_what_no_other_source_repeats() {
+        let others = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // A forum's prefix, cut by a colon.
+        assert_eq!(
+            core_title(
+                "Thread: What do you look for in a web host?",
+                &others(&["What do you look for in a web host? - Host Talk"])
+            )
+            .as_deref(),
+            Some("What do you look for in a web host?")
+        );
+        // A kicker with no separator, when another source is exactly the rest.
+        assert_eq!(
+            core_title(
+                "Dec 18 2025 Preparing a transition in Debusine",
+                &others(&["Preparing a transition in Debusine"])
+            )
+            .as_deref(),
+            Some("Preparing a transition in Debusine")
+        );
+        // A subtitle after a colon stays; so does a title another source only starts.
+        assert_eq!(
+            core_title(
+                "Atomic Habits: An Easy Way to Build Good Habits",
+                &others(&["Atomic Habits"])
+            ),
+            None
+        );
+        assert_eq!(
+            core_title(
+                "What is SEO (Search Engine Optimization)?",
+                &others(&["What is SEO"])
+            ),
+            None
+        );
+    }
 
     #[test]
     fn strips_site_suffix() {

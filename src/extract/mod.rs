@@ -333,12 +333,61 @@ pub fn analyse(dom: &dom::Dom, url: Option<&str>) -> Analysis {
         }
     }
     let sel = score::select(dom, &meta, page_type);
+    // Landing and shop pages' h1s are slogans ("Your content. Your canvas."); their
+    // metadata title names the page.
+    if matches!(
+        page_type,
+        PageType::Article | PageType::Documentation | PageType::Forum
+    ) {
+        prefer_visible_headline(dom, &sel, &mut meta);
+    }
     Analysis {
         meta,
         features,
         page_type,
         type_prob,
         sel,
+    }
+}
+
+/// Takes the page's own `<h1>` as the title when it opens the main content but the
+/// metadata titles say something else: `og:title` and `<title>` are often written for search
+/// engines, while readers (and anyone citing the page) know it by its visible headline.
+fn prefer_visible_headline(dom: &dom::Dom, sel: &score::Selection, meta: &mut metadata::Meta) {
+    if meta.provenance.get("title").is_some_and(|p| p == "h1") {
+        return;
+    }
+    // A page with several h1s uses them for sections or teasers: none is the headline.
+    let mut h1s = (0..dom.nodes.len()).filter(|&i| dom.nodes[i].tag == dom::Tag::H(1));
+    let (Some(h), None) = (h1s.next(), h1s.next()) else {
+        return;
+    };
+    let text = dom
+        .text_of(h)
+        .trim_end_matches(['¶', '§', '#', '🔗', '⚓', ' '])
+        .trim();
+    let words = text.split_whitespace().count();
+    if !(3..=30).contains(&words) {
+        return;
+    }
+    // Not inside anything removed as chrome (the h1 itself may be the removed title).
+    let mut p = dom.nodes[h].parent;
+    while p != u32::MAX {
+        if sel.removed[p as usize].is_some() {
+            return;
+        }
+        p = dom.nodes[p as usize].parent;
+    }
+    let Some(&first) = sel.roots.first() else {
+        return;
+    };
+    let inside = sel.roots.iter().any(|&r| dom.contains(r, h));
+    let just_before = h < first
+        && (dom.nodes[first].text_start as usize).saturating_sub(dom.nodes[h].text_end as usize)
+            < 400;
+    if inside || just_before {
+        meta.title = Some(text.to_string());
+        meta.provenance.insert("title".into(), "h1".into());
     }
 }
 

@@ -308,6 +308,9 @@ impl Ctx<'_, '_> {
                     reason = Some(Reason::Caption);
                 }
             }
+            if reason.is_none() && self.is_permalink(i) {
+                reason = Some(Reason::Boilerplate);
+            }
             if let Some(r) = reason {
                 // A sidebar or promo box headed "Read also" is a related block: its links
                 // belong in `related`.
@@ -353,6 +356,18 @@ impl Ctx<'_, '_> {
             }
             i += 1;
         }
+    }
+
+    /// Whether node `i` is a heading's permalink anchor (Sphinx's "¶", "#", "§", "🔗"): a
+    /// same-page link whose text is a lone symbol, which readers never see as words.
+    fn is_permalink(&self, i: usize) -> bool {
+        let node = &self.dom.nodes[i];
+        if node.tag != Tag::A || node.chars == 0 || node.chars > 2 {
+            return false;
+        }
+        let t = self.dom.text_of(i);
+        !t.chars().any(char::is_alphanumeric)
+            && self.dom.attr(i, "href").is_some_and(|h| h.starts_with('#'))
     }
 
     /// Whether node `i` is a tab panel, accordion body or collapsible section.
