@@ -850,10 +850,10 @@ fn core_title(chosen: &str, others: &[String]) -> Option<String> {
         // Longest run of words the two share, by dynamic programming over word pairs.
         let mut prev = vec![0usize; b.len() + 1];
         let (mut len, mut at_a, mut at_b) = (0, 0, 0);
-        for i in 0..a.len() {
+        for (i, wa) in a.iter().enumerate() {
             let mut cur = vec![0usize; b.len() + 1];
-            for j in 0..b.len() {
-                if a[i].2 == b[j].2 {
+            for (j, wb) in b.iter().enumerate() {
+                if wa.2 == wb.2 {
                     cur[j + 1] = prev[j] + 1;
                     if cur[j + 1] > len {
                         len = cur[j + 1];
