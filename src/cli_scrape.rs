@@ -31,12 +31,17 @@ pub(crate) struct FetchFlags {
     /// Also render each article as Markdown (the record's markdown field).
     #[arg(long)]
     markdown: bool,
+    /// Accept any TLS certificate (self-signed, expired, another host's): for test servers
+    /// and intranets only. Applies to scrape and to serve's /scrape alike.
+    #[arg(long)]
+    insecure: bool,
 }
 
 impl FetchFlags {
-    /// `cfg` with these flags' delay, size limit, robots policy and User-Agent.
+    /// `cfg` with these flags' delay, size limit, robots policy, User-Agent and TLS checks.
     pub(crate) fn apply(&self, cfg: FetchConfig) -> FetchConfig {
         FetchConfig {
+            accept_invalid_certs: self.insecure,
             delay: self.delay,
             max_bytes: self.max_bytes,
             obey_robots: !self.ignore_robots,

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use tokio::sync::{watch, Semaphore};
 use tokio::time::Instant;
 use url::Url;
@@ -54,6 +54,7 @@ pub struct Outcome {
 enum RedirectError {
     Loop(String),
     TooMany(usize),
+    Scheme(String),
 }
 
 impl std::fmt::Display for RedirectError {
@@ -61,6 +62,7 @@ impl std::fmt::Display for RedirectError {
         match self {
             RedirectError::Loop(u) => write!(f, "redirect loop at {u}"),
             RedirectError::TooMany(n) => write!(f, "more than {n} redirects"),
+            RedirectError::Scheme(u) => write!(f, "{}", bad_scheme(u)),
         }
     }
 }
@@ -77,7 +79,11 @@ impl Fetcher {
             let forbidden = block_private
                 .then(|| guard::check_url(attempt.url()).err())
                 .flatten();
-            if let Some(f) = forbidden {
+            let scheme = attempt.url().scheme();
+            if scheme != "http" && scheme != "https" {
+                let u = attempt.url().to_string();
+                attempt.error(RedirectError::Scheme(u))
+            } else if let Some(f) = forbidden {
                 attempt.error(f)
             } else if attempt.previous().iter().any(|u| u == attempt.url()) {
                 let u = attempt.url().to_string();
@@ -114,6 +120,7 @@ impl Fetcher {
             .deflate(true)
             .pool_max_idle_per_host(cfg.per_host.max(1))
             .pool_idle_timeout(Duration::from_secs(30))
+            .danger_accept_invalid_certs(cfg.accept_invalid_certs)
             .build()
             .map_err(|e| FetchError::Request(chain(&e)))?;
         let cores = std::thread::available_parallelism()
@@ -291,8 +298,14 @@ impl Fetcher {
         let resp = match self.client.get(robots_url.clone()).send().await {
             Ok(r) => r,
             Err(e) => {
-                // A forbidden address is a refusal of ours, not a dead host.
-                if e.is_connect() && !matches!(classify(&e), FetchError::ForbiddenAddress(_)) {
+                // A forbidden address is a refusal of ours, and a bad certificate an answer
+                // we reject: neither is a dead host.
+                if e.is_connect()
+                    && !matches!(
+                        classify(&e),
+                        FetchError::ForbiddenAddress(_) | FetchError::Tls(_)
+                    )
+                {
                     host.connect_failed();
                 }
                 tracing::debug!(url = %robots_url, "robots.txt unavailable, allowing all: {}", chain(&e));
@@ -398,6 +411,11 @@ impl Fetcher {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        if let Some(e) = unfollowed_redirect(&resp) {
+            out.result = Err(e);
+            self.archive_unused(resp).await;
+            return (out, None);
+        }
         if !status.is_success() {
             let wait = retry_after(resp.headers());
             out.result = Err(FetchError::Status {
@@ -587,12 +605,16 @@ fn classify(e: &reqwest::Error) -> FetchError {
                 return match r {
                     RedirectError::Loop(u) => FetchError::RedirectLoop(u.clone()),
                     RedirectError::TooMany(n) => FetchError::TooManyRedirects(*n),
+                    RedirectError::Scheme(u) => FetchError::BadRedirect(bad_scheme(u)),
                 };
             }
             src = s.source();
         }
     }
     let msg = chain(e);
+    if is_tls(e) {
+        return FetchError::Tls(msg);
+    }
     if e.is_timeout() {
         FetchError::Timeout(msg)
     } else if e.is_connect() {
@@ -602,6 +624,51 @@ fn classify(e: &reqwest::Error) -> FetchError {
     } else {
         FetchError::Request(msg)
     }
+}
+
+/// A redirect that arrives as the response was not followed: its Location is no URL the
+/// client could even parse (`file:///x`, `data:...`), which says more than its status.
+fn unfollowed_redirect(resp: &reqwest::Response) -> Option<FetchError> {
+    if !matches!(resp.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let loc = String::from_utf8_lossy(resp.headers().get(LOCATION)?.as_bytes()).to_string();
+    Some(FetchError::BadRedirect(match resp.url().join(&loc) {
+        Ok(u) if u.scheme() != "http" && u.scheme() != "https" => bad_scheme(u.as_str()),
+        _ => {
+            let shown: String = loc.chars().take(200).collect();
+            format!("redirect to {shown:?}, which is not a URL that can be followed")
+        }
+    }))
+}
+
+fn bad_scheme(url: &str) -> String {
+    let shown: String = url.chars().take(200).collect();
+    format!("redirect to {shown:?}: only http and https are fetched")
+}
+
+/// True when a rustls error (a bad certificate, a failed handshake) is among the causes.
+/// `io::Error::source` skips the error it wraps (and the connector nests two), so wrapped
+/// errors are unpacked by hand.
+fn is_tls(e: &reqwest::Error) -> bool {
+    let mut src: Option<&(dyn StdError + 'static)> = e.source();
+    while let Some(s) = src {
+        let mut cur = s;
+        loop {
+            if cur.is::<rustls::Error>() {
+                return true;
+            }
+            match cur
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+            {
+                Some(inner) => cur = inner,
+                None => break,
+            }
+        }
+        src = s.source();
+    }
+    false
 }
 
 /// An error and its causes on one line; reqwest's own message alone is often vague.

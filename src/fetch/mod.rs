@@ -62,6 +62,9 @@ pub struct FetchConfig {
     /// Never connect to loopback, private or other non-public addresses (see [`guard`]);
     /// also turns off environment proxies, which would resolve names out of our sight.
     pub block_private: bool,
+    /// Accept any TLS certificate (self-signed, expired, for another name): for test
+    /// servers and intranets only, as it lets anyone on the path forge the pages.
+    pub accept_invalid_certs: bool,
 }
 
 impl Default for FetchConfig {
@@ -83,6 +86,7 @@ impl Default for FetchConfig {
             max_crawl_delay: Duration::from_secs(60),
             env_proxy: true,
             block_private: false,
+            accept_invalid_certs: false,
         }
     }
 }
@@ -170,6 +174,12 @@ pub enum FetchError {
     /// Any other request failure.
     #[error("request failed: {0}")]
     Request(String),
+    /// A redirect pointed somewhere that cannot be fetched (`ftp:`, `javascript:`, ...).
+    #[error("bad redirect: {0}")]
+    BadRedirect(String),
+    /// The TLS handshake failed, e.g. on an untrusted or invalid certificate.
+    #[error("TLS failed: {0}")]
+    Tls(String),
     /// The URL, a redirect or a DNS answer pointed at a non-public address.
     #[error("forbidden address: {0}")]
     ForbiddenAddress(String),
@@ -191,6 +201,8 @@ impl FetchError {
             FetchError::Body(_) => "body",
             FetchError::Request(_) => "request",
             FetchError::ForbiddenAddress(_) => "forbidden_address",
+            FetchError::BadRedirect(_) => "bad_redirect",
+            FetchError::Tls(_) => "tls",
         }
     }
 

@@ -49,6 +49,15 @@ pub fn parse_line(line: &str) -> Line {
     } else {
         line.to_string()
     };
+    // The URL parser silently drops tabs and line breaks inside a URL (WHATWG), so
+    // "http://a/x\r\nHost: b" would quietly become another URL; control characters inside a
+    // URL are a damaged or hostile list, never something to guess at.
+    if let Some(c) = candidate.chars().find(|c| c.is_ascii_control()) {
+        return invalid(
+            &candidate,
+            &format!("URL contains the control character U+{:04X}", c as u32),
+        );
+    }
     match Url::parse(&candidate) {
         Err(e) => invalid(&candidate, &format!("invalid URL: {e}")),
         Ok(u) if u.scheme() != "http" && u.scheme() != "https" => invalid(
@@ -84,6 +93,53 @@ pub fn fingerprint(s: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     s.hash(&mut h);
     h.finish()
+}
+
+/// Lines longer than this are refused without being held in memory: no real URL comes
+/// near it (browsers and servers stop at 8 to 64 KiB), and one endless line must not eat
+/// the memory of a run.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// The part of an over-long line kept as its record's `source`.
+const LONG_SOURCE_CHARS: usize = 200;
+
+/// One line as read: its text, or why it has none.
+enum RawLine {
+    Text(String),
+    TooLong { prefix: String, len: u64 },
+    NotUtf8 { prefix: String },
+}
+
+/// Reads one line of at most [`MAX_LINE_BYTES`]; the rest of a longer one is skipped
+/// unread into memory. `None` at the end of the input.
+fn read_capped_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>) -> io::Result<Option<RawLine>> {
+    buf.clear();
+    let n = io::Read::take(&mut *reader, MAX_LINE_BYTES as u64 + 1).read_until(b'\n', buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.len() > MAX_LINE_BYTES && buf.last() != Some(&b'\n') {
+        let rest = reader.skip_until(b'\n')? as u64;
+        let prefix: String = String::from_utf8_lossy(buf)
+            .trim_start()
+            .chars()
+            .take(LONG_SOURCE_CHARS)
+            .collect();
+        return Ok(Some(RawLine::TooLong {
+            prefix: format!("{prefix}..."),
+            len: buf.len() as u64 + rest,
+        }));
+    }
+    match std::str::from_utf8(buf) {
+        Ok(s) => Ok(Some(RawLine::Text(s.to_string()))),
+        Err(_) => Ok(Some(RawLine::NotUtf8 {
+            prefix: String::from_utf8_lossy(buf)
+                .trim()
+                .chars()
+                .take(LONG_SOURCE_CHARS)
+                .collect(),
+        })),
+    }
 }
 
 /// One unit of work for the scraper.
@@ -156,7 +212,7 @@ impl Iterator for UrlReader {
     type Item = Job;
 
     fn next(&mut self) -> Option<Job> {
-        let mut buf = String::new();
+        let mut buf = Vec::new();
         loop {
             if self.current.is_none() {
                 let name = self.names.next()?;
@@ -171,13 +227,15 @@ impl Iterator for UrlReader {
                 }
             }
             let (name, reader, lineno) = self.current.as_mut().expect("just set");
-            buf.clear();
-            match reader.read_line(&mut buf) {
-                Ok(0) => {
+            let text = match read_capped_line(&mut **reader, &mut buf) {
+                Ok(None) => {
                     self.current = None;
                     continue;
                 }
-                Ok(_) => *lineno += 1,
+                Ok(Some(raw)) => {
+                    *lineno += 1;
+                    raw
+                }
                 Err(e) => {
                     let msg = format!("cannot read {name} after line {lineno}: {e}");
                     let name = name.clone();
@@ -186,8 +244,21 @@ impl Iterator for UrlReader {
                         name, "io", msg,
                     ))));
                 }
-            }
-            match parse_line(&buf) {
+            };
+            let line = match text {
+                RawLine::Text(t) => parse_line(&t),
+                RawLine::TooLong { prefix, len } => Line::Invalid {
+                    source: prefix,
+                    message: format!(
+                        "line of {len} bytes is over the {MAX_LINE_BYTES}-byte limit; skipped"
+                    ),
+                },
+                RawLine::NotUtf8 { prefix } => Line::Invalid {
+                    source: prefix,
+                    message: "line is not UTF-8".into(),
+                },
+            };
+            match line {
                 Line::Skip => continue,
                 Line::Invalid { source, message } => {
                     let fp = fingerprint(&source);
@@ -244,6 +315,95 @@ mod tests {
             parse_line(r#"{"href": "x"}"#),
             Line::Invalid { .. }
         ));
+    }
+
+    #[test]
+    fn crlf_lines_are_urls() {
+        assert!(
+            matches!(parse_line("http://a.example/x\r\n"), Line::Url { ref source, .. } if source == "http://a.example/x")
+        );
+        let list = "http://a.test/1\r\nhttp://a.test/2\r\n\r\n# note\r\n";
+        let jobs: Vec<Job> = UrlReader::from_reader("l", io::Cursor::new(list)).collect();
+        assert_eq!(jobs.len(), 2);
+        assert!(jobs.iter().all(|j| matches!(j, Job::Fetch { .. })));
+    }
+
+    #[test]
+    fn control_characters_inside_urls_are_refused() {
+        for line in [
+            r#"{"url": "http://a.example/x\r\nX-Injected: 1"}"#,
+            r#"{"url": "http://a.example/x\u0000y"}"#,
+            r#"{"url": "http://a.example/\tx"}"#,
+            "http://a.example/1\rhttp://a.example/2",
+            "http://a.example/\u{7f}",
+        ] {
+            match parse_line(line) {
+                Line::Invalid { message, .. } => {
+                    assert!(message.contains("control character"), "{line:?}: {message}")
+                }
+                other => panic!("{line:?} gave {other:?}"),
+            }
+        }
+    }
+
+    fn messages(jobs: &[Job]) -> Vec<String> {
+        jobs.iter()
+            .map(|j| match j {
+                Job::Fetch { url, .. } => url.to_string(),
+                Job::Failed(r) => r.record.error.as_ref().unwrap().message.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn overlong_lines_are_skipped_unread() {
+        // 64 MiB that is never held: only the first 64 KiB of the line is buffered.
+        let long = io::Read::take(io::repeat(b'a'), 64 << 20);
+        let list = io::Read::chain(
+            io::Cursor::new(b"http://a.test/1\n".to_vec()),
+            io::Read::chain(long, io::Cursor::new(b"\nhttp://a.test/2\n".to_vec())),
+        );
+        let jobs: Vec<Job> = UrlReader::from_reader("l", io::BufReader::new(list)).collect();
+        assert_eq!(
+            messages(&jobs),
+            [
+                "http://a.test/1".to_string(),
+                format!(
+                    "l:2: line of {} bytes is over the 65536-byte limit; skipped",
+                    (64 << 20) + 1
+                ),
+                "http://a.test/2".to_string(),
+            ]
+        );
+        match &jobs[1] {
+            Job::Failed(r) => assert!(r.record.source.len() < 300, "{}", r.record.source.len()),
+            other => panic!("{other:?}"),
+        }
+        // At the very end, with no newline; a line of exactly the limit still counts.
+        let exact = format!("http://a.test/{}\n", "b".repeat(MAX_LINE_BYTES - 15));
+        assert_eq!(exact.len(), MAX_LINE_BYTES);
+        let list = format!("{exact}http://a.test/{}", "c".repeat(100_000));
+        let jobs: Vec<Job> = UrlReader::from_reader("l", io::Cursor::new(list)).collect();
+        let m = messages(&jobs);
+        assert!(m[0].starts_with("http://a.test/bbb"), "{m:?}");
+        assert_eq!(
+            m[1],
+            "l:2: line of 100014 bytes is over the 65536-byte limit; skipped"
+        );
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_spoils_only_itself() {
+        let list = b"http://a.test/1\nhttp://a.test/\xff\xfe\nhttp://a.test/2\n".to_vec();
+        let jobs: Vec<Job> = UrlReader::from_reader("l", io::Cursor::new(list)).collect();
+        assert_eq!(
+            messages(&jobs),
+            [
+                "http://a.test/1",
+                "l:2: line is not UTF-8",
+                "http://a.test/2"
+            ]
+        );
     }
 
     #[test]
