@@ -49,6 +49,8 @@ pub enum Reason {
     Caption,
     /// Removed as kicker.
     Kicker,
+    /// Removed as a UI control: a button-styled link, a heading's permalink anchor.
+    Control,
 }
 
 impl Reason {
@@ -76,6 +78,7 @@ impl Reason {
             Reason::Boilerplate => "boilerplate-phrase",
             Reason::Caption => "caption",
             Reason::Kicker => "kicker",
+            Reason::Control => "control",
         }
     }
 }

@@ -54,6 +54,7 @@ concepts! {
     TOC = 28;
     COMMENT_STRONG = 29;
     NOSCRIPT = 30;
+    BUTTON = 31;
 }
 
 impl Concepts {
@@ -363,6 +364,8 @@ const TOKENS: &[(&str, u32)] = &[
     ("authorbio", Concepts::BIO),
     ("author-box", Concepts::BIO),
     ("wp-caption-text", Concepts::CAPTION),
+    ("button", Concepts::BUTTON),
+    ("btn", Concepts::BUTTON),
 ];
 
 /// One automaton over all substring patterns, built on first use.

@@ -10,7 +10,46 @@ pub fn text(dom: &Dom, roots: &[usize], keep: &[bool]) -> String {
         walk(dom, r, keep, &mut w);
         w.para();
     }
-    w.finish()
+    drop_repeated_lines(w.finish())
+}
+
+/// Drops a short line that repeats the line just before it. Shop cards and responsive layouts
+/// print the same name or price two or three times (a visible copy, a screen-reader copy, a
+/// mobile copy); a reader sees it once.
+fn drop_repeated_lines(s: String) -> String {
+    let mut lines = s.split('\n');
+    let Some(first) = lines.next() else {
+        return s;
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(first);
+    let mut last = first.trim();
+    let mut newlines = 0;
+    let mut dropped = false;
+    for line in lines {
+        newlines += 1;
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        // Only short lines (names, prices, labels): a repeated paragraph of prose is a
+        // forum quote or a teaser the page does show twice.
+        if t == last && t.chars().count() <= 80 {
+            dropped = true;
+            continue;
+        }
+        for _ in 0..newlines.min(2) {
+            out.push('\n');
+        }
+        out.push_str(line);
+        last = t;
+        newlines = 0;
+    }
+    if dropped {
+        out
+    } else {
+        s
+    }
 }
 
 #[derive(Default)]

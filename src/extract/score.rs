@@ -107,6 +107,22 @@ pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
             cx.drop_kickers(r, t);
         }
     }
+    // Controls go last, once the blocks around them have been judged with their links.
+    for &r in &roots {
+        let mut i = r;
+        while i < dom.nodes[r].end as usize {
+            if cx.removed[i].is_some() {
+                i = dom.nodes[i].end as usize;
+                continue;
+            }
+            if cx.is_permalink(i) || cx.is_button(i) {
+                cx.removed[i] = Some(Reason::Control);
+                i = dom.nodes[i].end as usize;
+                continue;
+            }
+            i += 1;
+        }
+    }
     Selection {
         removed: cx.removed,
         roots,
@@ -308,9 +324,6 @@ impl Ctx<'_, '_> {
                     reason = Some(Reason::Caption);
                 }
             }
-            if reason.is_none() && self.is_permalink(i) {
-                reason = Some(Reason::Boilerplate);
-            }
             if let Some(r) = reason {
                 // A sidebar or promo box headed "Read also" is a related block: its links
                 // belong in `related`.
@@ -368,6 +381,18 @@ impl Ctx<'_, '_> {
         let t = self.dom.text_of(i);
         !t.chars().any(char::is_alphanumeric)
             && self.dom.attr(i, "href").is_some_and(|h| h.starts_with('#'))
+    }
+
+    /// Whether node `i` is a button-styled control ("Quick shop", "Add to cart", "Read
+    /// more"): a few words in an element classed as a button, never a paragraph.
+    fn is_button(&self, i: usize) -> bool {
+        let node = &self.dom.nodes[i];
+        node.concepts.any(Concepts::BUTTON)
+            && node.tag != Tag::Text
+            && !node.tag.is_heading()
+            && node.chars <= 30
+            && node.paras == 0
+            && node.sentences == 0
     }
 
     /// Whether node `i` is a tab panel, accordion body or collapsible section.
