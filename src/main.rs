@@ -238,6 +238,11 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
         }
     };
     let mut writer = RecordWriter::new(sink, args.format).front_matter(args.front_matter);
+    // The records go to a temporary file that a failure removes, so -o FILE is untouched.
+    let write_failed = || match &args.output {
+        Some(p) => format!("cannot write {} (left unchanged)", p.display()),
+        None => "cannot write output".to_string(),
+    };
     let mut failed = 0usize;
     let mut total = 0usize;
     // Writes one batch in order; false when the reader went away (a closed pipe).
@@ -257,7 +262,7 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
                 if e.kind() == io::ErrorKind::BrokenPipe {
                     return Ok(false);
                 }
-                return Err(e).context("cannot write output");
+                return Err(e).with_context(write_failed);
             }
         }
         Ok(true)
@@ -328,14 +333,12 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
     match writer.finish() {
         Ok(_) => {}
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e).context("cannot write output"),
+        Err(e) => return Err(e).with_context(write_failed),
     }
     if let (Some(tmp), Some(path)) = (tmp, &args.output) {
         // Some file systems report a full disk only when the data is flushed; that must
         // fail here, before the rename replaces the old output.
-        tmp.as_file()
-            .sync_all()
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        tmp.as_file().sync_all().with_context(write_failed)?;
         tmp.persist(path)
             .map_err(|e| e.error)
             .with_context(|| format!("cannot write {}", path.display()))?;

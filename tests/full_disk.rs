@@ -173,6 +173,7 @@ fn extract_output_over_the_size_limit_keeps_the_old_file() {
         .output()
         .unwrap();
     assert_fatal(&out, "File too large");
+    assert!(stderr(&out).contains("left unchanged"), "{}", stderr(&out));
     assert_eq!(
         std::fs::read_to_string(&out_path).unwrap(),
         "{\"source\":\"old\"}\n"
