@@ -3,6 +3,7 @@
 #
 #   scripts/soak.sh                 # 100,000 URLs over 64 loopback hosts
 #   SOAK_URLS=20000 scripts/soak.sh # shorter
+#   SOAK_URLS=1000000 SOAK_INTERVAL=20 SOAK_RESUME=0 scripts/soak.sh  # long, phase 1 only
 #
 # Phase 1: a release build scrapes SOAK_URLS URLs (127.0.0.2 .. 127.0.0.(SOAK_HOSTS+1), one
 # port, served by examples/soak_server.rs: the bundled samples with the URL's number woven
@@ -176,6 +177,12 @@ set -e
 check "phase 1 every URL exactly once" "$R" "$WORK/out1.jsonl"
 check "phase 1 RSS flat" "$RF" "MB, $D"
 check "phase 1 FDs flat" "$EF" "$E"
+
+if [ "${SOAK_RESUME:-1}" = 0 ]; then
+    echo
+    if [ "$FAILED" = 0 ]; then echo "PASS (files in $WORK)"; else echo "FAIL (files in $WORK)"; fi
+    exit "$FAILED"
+fi
 
 echo
 echo "== phase 2: SIGTERM after $((N / 2)) records, then --resume"
