@@ -129,8 +129,8 @@ pub fn run(args: ScrapeArgs) -> anyhow::Result<u8> {
         File::open(name).with_context(|| format!("cannot read {name}"))?;
     }
     let mut done = fetch::resume::Done::default();
-    let out: Box<dyn Write + Send> = match &args.output {
-        None => Box::new(io::stdout()),
+    let out = match &args.output {
+        None => LineSink::Stdout(io::stdout()),
         Some(path) => {
             if args.resume {
                 done = fetch::resume::prepare(path)
@@ -142,10 +142,15 @@ pub fn run(args: ScrapeArgs) -> anyhow::Result<u8> {
             } else {
                 opts.write(true).create(true).truncate(true);
             }
-            let f = opts
+            let file = opts
                 .open(path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            Box::new(f)
+            // Appending starts after the whole lines `prepare` kept.
+            let whole = file
+                .metadata()
+                .with_context(|| format!("cannot write {}", path.display()))?
+                .len();
+            LineSink::File { file, whole }
         }
     };
     let cfg = args.fetch.apply(FetchConfig {
@@ -211,7 +216,16 @@ pub fn run(args: ScrapeArgs) -> anyhow::Result<u8> {
         .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe);
     if let Some(e) = summary.write_error {
         if !broken_pipe {
-            return Err(e).context("cannot write output");
+            return Err(e).with_context(|| match &args.output {
+                Some(path) => format!(
+                    "cannot write {} after {} record(s); it holds whole lines only, \
+                     so --resume -o {} finishes the list once there is room",
+                    path.display(),
+                    summary.written,
+                    path.display()
+                ),
+                None => format!("cannot write output after {} record(s)", summary.written),
+            });
         }
     }
     let interrupted = interrupted.load(Ordering::SeqCst);
@@ -248,19 +262,53 @@ pub fn run(args: ScrapeArgs) -> anyhow::Result<u8> {
     })
 }
 
-/// Serialises each record fully, then writes it with one call and flushes, so the output
-/// only ever holds whole lines.
-fn write_lines(
-    mut out: Box<dyn Write + Send>,
-) -> impl FnMut(&FetchedRecord) -> io::Result<()> + Send + 'static {
+/// Where `scrape` writes its lines.
+enum LineSink {
+    Stdout(io::Stdout),
+    /// The -o file and the length of its whole lines so far.
+    File {
+        file: File,
+        whole: u64,
+    },
+}
+
+impl LineSink {
+    /// Writes one whole line. When a write fails midway (a full disk, a file size limit),
+    /// the file is cut back to its last whole line, so that it never ends in a torn record
+    /// and `--resume` carries on from it.
+    fn write_line(&mut self, line: &[u8]) -> io::Result<()> {
+        match self {
+            LineSink::Stdout(out) => {
+                let mut out = out.lock();
+                out.write_all(line)?;
+                out.flush()
+            }
+            LineSink::File { file, whole } => match file.write_all(line) {
+                Ok(()) => {
+                    *whole += line.len() as u64;
+                    Ok(())
+                }
+                Err(e) => {
+                    if let Err(cut) = file.set_len(*whole) {
+                        tracing::error!("cannot cut the output back to its last whole line: {cut}");
+                    }
+                    Err(e)
+                }
+            },
+        }
+    }
+}
+
+/// Serialises each record fully, then writes it with one call, so the output only ever
+/// holds whole lines.
+fn write_lines(mut out: LineSink) -> impl FnMut(&FetchedRecord) -> io::Result<()> + Send + 'static {
     move |rec| {
         if let Some(e) = &rec.record.error {
             tracing::info!(source = %rec.record.source, kind = %e.kind, "{}", e.message);
         }
         let mut buf = serde_json::to_vec(rec).map_err(io::Error::other)?;
         buf.push(b'\n');
-        out.write_all(&buf)?;
-        out.flush()
+        out.write_line(&buf)
     }
 }
 

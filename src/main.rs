@@ -128,6 +128,7 @@ fn main() -> ExitCode {
         }
     };
     init_logging(cli.verbose);
+    ignore_file_size_signal();
     let result = match cli.cmd {
         Command::Extract(args) => run_extract(args),
         Command::Scrape(args) => cli_scrape::run(args),
@@ -145,6 +146,18 @@ fn main() -> ExitCode {
             eprintln!("dehusk: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// A write past the file size limit (`ulimit -f`) raises SIGXFSZ, which by default kills
+/// the process mid-line; ignored, the write fails with EFBIG instead and goes down the same
+/// path as a full disk (a clear error, whole lines only, the temporary output removed).
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any other thread exists; SIG_IGN installs no
+    // handler code.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }
 
@@ -225,6 +238,11 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
         }
     };
     let mut writer = RecordWriter::new(sink, args.format).front_matter(args.front_matter);
+    // The records go to a temporary file that a failure removes, so -o FILE is untouched.
+    let write_failed = || match &args.output {
+        Some(p) => format!("cannot write {} (left unchanged)", p.display()),
+        None => "cannot write output".to_string(),
+    };
     let mut failed = 0usize;
     let mut total = 0usize;
     // Writes one batch in order; false when the reader went away (a closed pipe).
@@ -244,7 +262,7 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
                 if e.kind() == io::ErrorKind::BrokenPipe {
                     return Ok(false);
                 }
-                return Err(e).context("cannot write output");
+                return Err(e).with_context(write_failed);
             }
         }
         Ok(true)
@@ -315,9 +333,12 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
     match writer.finish() {
         Ok(_) => {}
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e).context("cannot write output"),
+        Err(e) => return Err(e).with_context(write_failed),
     }
     if let (Some(tmp), Some(path)) = (tmp, &args.output) {
+        // Some file systems report a full disk only when the data is flushed; that must
+        // fail here, before the rename replaces the old output.
+        tmp.as_file().sync_all().with_context(write_failed)?;
         tmp.persist(path)
             .map_err(|e| e.error)
             .with_context(|| format!("cannot write {}", path.display()))?;
