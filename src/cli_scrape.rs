@@ -31,6 +31,9 @@ pub(crate) struct FetchFlags {
     /// Also render each article as Markdown (the record's markdown field).
     #[arg(long)]
     markdown: bool,
+    /// Give up on extracting a page after this long (error kind page_timeout; 0 for no limit).
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    page_timeout: Duration,
 }
 
 impl FetchFlags {
@@ -53,6 +56,7 @@ impl FetchFlags {
         Extractor::builder()
             .max_bytes(max_bytes)
             .markdown(self.markdown)
+            .time_limit(self.page_timeout)
             .build()
     }
 }
