@@ -256,12 +256,7 @@ impl Extractor {
 
     fn record_of(&self, dom: &dom::Dom, a: &Analysis, url: Option<&str>) -> Record {
         // Relative links resolve against <base href> (itself resolved against the page URL).
-        let page_url = url.and_then(|u| url::Url::parse(u).ok());
-        let base = match (&dom.base, &page_url) {
-            (Some(b), Some(p)) => p.join(b).ok().or_else(|| page_url.clone()),
-            (Some(b), None) => url::Url::parse(b).ok(),
-            (None, p) => p.clone(),
-        };
+        let base = render::base_url(url, dom.base.as_deref());
         let (meta, page_type, sel) = (&a.meta, a.page_type, &a.sel);
         let keep = sel.keep_mask();
         let text = render::text(dom, &sel.roots, &keep);

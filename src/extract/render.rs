@@ -206,15 +206,15 @@ impl Md<'_, '_> {
         self.out.push_str(b);
     }
 
-    fn resolve(&self, u: &str) -> String {
-        let u = u.trim();
-        match self.base {
-            Some(b) => b
-                .join(u)
-                .map(|x| x.to_string())
-                .unwrap_or_else(|_| u.to_string()),
-            None => u.to_string(),
-        }
+    /// Where link `j` points, resolved, when it is a safe link with text to show.
+    fn link_of(&self, j: usize) -> Option<String> {
+        let h = self.dom.attr(j, "href")?;
+        safe_url(h, self.base, LINK_SCHEMES)
+    }
+
+    /// Image `j`'s source, resolved, when it is a safe web address.
+    fn image_of(&self, j: usize) -> Option<String> {
+        safe_url(image_src(self.dom, j)?, self.base, WEB_SCHEMES)
     }
 
     /// Renders node `i` as Markdown block text (blocks joined by blank lines).
@@ -488,11 +488,11 @@ impl Md<'_, '_> {
             let n = &dom.nodes[j];
             if !enter {
                 match n.tag {
-                    Tag::A => {
-                        if let Some(h) = dom.attr(j, "href").filter(|h| usable_href(h)) {
+                    Tag::A if n.chars > 0 => {
+                        if let Some(h) = self.link_of(j) {
                             trim_end_spaces(out);
                             out.push_str("](");
-                            out.push_str(&self.resolve(h));
+                            out.push_str(&md_url(&h));
                             out.push(')');
                         }
                     }
@@ -527,14 +527,13 @@ impl Md<'_, '_> {
                     continue;
                 }
                 Tag::Img => {
-                    let src = image_src(dom, j);
-                    if let Some(src) = src {
+                    if let Some(src) = self.image_of(j) {
                         let alt = dom.attr(j, "alt").unwrap_or("").trim();
-                        out.push_str(&format!("![{}]({})", escape_md(alt), self.resolve(src)));
+                        out.push_str(&format!("![{}]({})", escape_md(alt), md_url(&src)));
                     }
                     continue;
                 }
-                Tag::A if dom.attr(j, "href").is_some_and(usable_href) && n.chars > 0 => {
+                Tag::A if n.chars > 0 && self.link_of(j).is_some() => {
                     out.push('[');
                 }
                 Tag::Code => out.push('`'),
@@ -582,9 +581,63 @@ fn image_src<'a>(dom: &Dom<'a>, j: usize) -> Option<&'a str> {
         .filter(|s| !s.starts_with("data:"))
 }
 
-fn usable_href(h: &str) -> bool {
-    let h = h.trim().to_ascii_lowercase();
-    !(h.is_empty() || h.starts_with('#') || h.starts_with("javascript:") || h.starts_with("data:"))
+/// Schemes a rendered link may have: no `javascript:`, `data:`, `vbscript:` or `file:`.
+const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "ftp"];
+/// Schemes a related link or an image may have.
+pub const WEB_SCHEMES: &[&str] = &["http", "https"];
+
+/// Resolves a link or image address against `base` and returns it when its scheme is one of
+/// `schemes`; without a base, a relative address is kept as written. The scheme is judged
+/// on the parsed URL, as a browser would: the URL parser drops leading control characters
+/// and every tab and newline, so `" java\tscript:"` is a `javascript:` URL.
+pub fn safe_url(raw: &str, base: Option<&url::Url>, schemes: &[&str]) -> Option<String> {
+    let h = raw.trim_matches(|c: char| c <= ' ');
+    if h.is_empty() || h.starts_with('#') {
+        return None;
+    }
+    let parsed = match base {
+        Some(b) => b.join(h),
+        None => url::Url::parse(h),
+    };
+    match parsed {
+        Ok(u) => schemes.contains(&u.scheme()).then(|| u.to_string()),
+        // Relative, nothing to resolve against: no scheme, so it cannot be a script.
+        Err(url::ParseError::RelativeUrlWithoutBase) => Some(h.to_string()),
+        Err(_) => None,
+    }
+}
+
+/// The base URL for a page's relative links: its `<base href>` resolved against the page
+/// URL (the first `<base>` in the document, as browsers do), else the page URL. Only http
+/// and https bases count, so a `javascript:` or `data:` base is ignored.
+pub fn base_url(page: Option<&str>, base_href: Option<&str>) -> Option<url::Url> {
+    let page = page
+        .and_then(|u| url::Url::parse(u).ok())
+        .filter(|u| WEB_SCHEMES.contains(&u.scheme()));
+    let base = base_href.and_then(|b| match &page {
+        Some(p) => p.join(b).ok(),
+        None => url::Url::parse(b).ok(),
+    });
+    base.filter(|b| WEB_SCHEMES.contains(&b.scheme())).or(page)
+}
+
+/// A URL made safe for a Markdown link target: spaces, parentheses and angle brackets
+/// percent-encoded, so an address kept as written cannot end the link early and smuggle in
+/// a second one.
+fn md_url(u: &str) -> String {
+    let mut out = String::with_capacity(u.len());
+    for c in u.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            c if c.is_control() => out.push_str(&format!("%{:02X}", c as u32 & 0xff)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn emphasis(dom: &Dom, i: usize) -> Option<&'static str> {
@@ -813,7 +866,7 @@ impl HtmlWriter<'_, '_, '_> {
             let n = &dom.nodes[j];
             if !enter {
                 match n.tag {
-                    Tag::A if dom.attr(j, "href").is_some_and(usable_href) => {
+                    Tag::A if self.md.link_of(j).is_some() => {
                         trim_end_spaces(out);
                         out.push_str("</a>");
                     }
@@ -850,23 +903,19 @@ impl HtmlWriter<'_, '_, '_> {
                     continue;
                 }
                 Tag::Img => {
-                    let src = image_src(dom, j);
-                    if let Some(src) = src {
+                    if let Some(src) = self.md.image_of(j) {
                         let alt = dom.attr(j, "alt").unwrap_or("").trim();
                         out.push_str(&format!(
                             "<img src=\"{}\" alt=\"{}\">",
-                            escape_html(&self.md.resolve(src)),
+                            escape_html(&src),
                             escape_html(alt)
                         ));
                     }
                     continue;
                 }
                 Tag::A => {
-                    if let Some(h) = dom.attr(j, "href").filter(|h| usable_href(h)) {
-                        out.push_str(&format!(
-                            "<a href=\"{}\">",
-                            escape_html(&self.md.resolve(h))
-                        ));
+                    if let Some(h) = self.md.link_of(j) {
+                        out.push_str(&format!("<a href=\"{}\">", escape_html(&h)));
                     }
                 }
                 Tag::Code => out.push_str("<code>"),
