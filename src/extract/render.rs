@@ -18,6 +18,12 @@ struct TextWriter {
     out: String,
     /// Pending separator: 0 none, 1 space, 2 newline, 3 blank line.
     pending: u8,
+    /// A table cell began on this line: " | " goes before its first text, so that empty
+    /// cells (or cells whose content was removed) leave no dangling separators.
+    cell: bool,
+    /// An inline element was removed since the last text: if it sat inside a word, the
+    /// two halves must not be glued into a word the page never had.
+    gap: bool,
 }
 
 impl TextWriter {
@@ -32,6 +38,15 @@ impl TextWriter {
         };
         if s.is_empty() {
             return;
+        }
+        if self.cell && self.pending < 2 && !self.out.is_empty() && !self.out.ends_with('\n') {
+            trim_end_spaces(&mut self.out);
+            self.out.push_str(" | ");
+            self.pending = 0;
+        }
+        self.cell = false;
+        if std::mem::take(&mut self.gap) && glues(&self.out, s) {
+            self.out.push(' ');
         }
         if !self.out.is_empty() {
             match self.pending {
@@ -65,6 +80,12 @@ impl TextWriter {
     }
 }
 
+/// Whether appending `next` to `out` would join two words (or a word and a sign) into one.
+fn glues(out: &str, next: &str) -> bool {
+    out.chars().next_back().is_some_and(|c| !c.is_whitespace())
+        && next.chars().next().is_some_and(|c| !c.is_whitespace())
+}
+
 fn trim_end_spaces(s: &mut String) {
     while s.ends_with(' ') {
         s.pop();
@@ -82,6 +103,12 @@ fn walk(dom: &Dom, root: usize, keep: &[bool], w: &mut TextWriter) {
             continue;
         }
         if !keep[i] {
+            // A removed block still separated the words around it.
+            if n.tag.is_block() {
+                w.space();
+            } else if n.chars > 0 {
+                w.gap = true;
+            }
             continue;
         }
         match n.tag {
@@ -161,10 +188,7 @@ impl TextWriter {
     }
 
     fn push_cell_sep(&mut self) {
-        if self.pending < 2 && !self.out.is_empty() && !self.out.ends_with('\n') {
-            self.out.push_str(" | ");
-            self.pending = 0;
-        }
+        self.cell = self.pending < 2 && !self.out.is_empty() && !self.out.ends_with('\n');
     }
 }
 
@@ -484,16 +508,23 @@ impl Md<'_, '_> {
     fn inline(&self, i: usize, out: &mut String) {
         let dom = self.dom;
         let mut stack: Vec<(usize, bool)> = vec![(i, true)];
+        let mut gap = false;
         while let Some((j, enter)) = stack.pop() {
             let n = &dom.nodes[j];
             if !enter {
                 match n.tag {
                     Tag::A if n.chars > 0 => {
                         if let Some(h) = self.link_of(j) {
+                            // Trailing space moves out of the link, but stays: it may be the
+                            // only separation from the next word.
+                            let spaced = out.ends_with(' ');
                             trim_end_spaces(out);
                             out.push_str("](");
                             out.push_str(&md_url(&h));
                             out.push(')');
+                            if spaced {
+                                out.push(' ');
+                            }
                         }
                     }
                     Tag::Code => out.push('`'),
@@ -509,11 +540,20 @@ impl Md<'_, '_> {
                 continue;
             }
             if !self.keep[j] {
+                // A removed element still separated the words around it.
+                gap |= n.chars > 0 || n.tag.is_block();
                 continue;
             }
             match n.tag {
                 Tag::Text => {
                     let t = &dom.text[n.text_start as usize..n.text_end as usize];
+                    // (Not right after opening markup: `[`, `**`, `` ` ``.)
+                    if std::mem::take(&mut gap)
+                        && glues(out, t)
+                        && !out.ends_with(['[', '(', '*', '`'])
+                    {
+                        out.push(' ');
+                    }
                     let t = if out.is_empty() || out.ends_with([' ', '\n', '(', '[']) {
                         t.trim_start()
                     } else {
@@ -544,6 +584,10 @@ impl Md<'_, '_> {
                         }
                     }
                 }
+                // A block inside inline content still starts a new word.
+                t if t.is_block() && !out.is_empty() && !out.ends_with([' ', '\n']) => {
+                    out.push(' ')
+                }
                 _ => {}
             }
             stack.push((j, false));
@@ -555,13 +599,21 @@ impl Md<'_, '_> {
     }
 }
 
-/// The raw text of a `<pre>`, with its original line breaks.
+/// The raw text of a `<pre>`, with its original line breaks; scripts, styles and the other
+/// elements whose content is never page text are left out, as everywhere else.
 fn raw_text(dom: &Dom, i: usize) -> String {
     let mut s = String::new();
     if let Some(node) = dom.html.tree.get(dom.nodes[i].id) {
         for d in node.descendants() {
             if let Some(t) = d.value().as_text() {
-                s.push_str(t);
+                let hidden = d.ancestors().take_while(|a| a.id() != node.id()).any(|a| {
+                    a.value()
+                        .as_element()
+                        .is_some_and(|e| super::dom::skipped(e.name()))
+                });
+                if !hidden {
+                    s.push_str(t);
+                }
             } else if let Some(e) = d.value().as_element() {
                 if e.name() == "br" {
                     s.push('\n');
@@ -730,7 +782,15 @@ impl HtmlWriter<'_, '_, '_> {
                 }
             }
             Tag::Ul | Tag::Ol => self.list(i, depth, out),
-            Tag::Table => self.table(i, out),
+            Tag::Table | Tag::Tr => self.table(i, out),
+            // A content root inside a table (its body or a row group) stays a table.
+            Tag::Block
+                if dom
+                    .element(i)
+                    .is_some_and(|e| matches!(e.name(), "tbody" | "thead" | "tfoot")) =>
+            {
+                self.table(i, out)
+            }
             Tag::Img | Tag::A | Tag::Inline | Tag::Code | Tag::Time | Tag::Text | Tag::Br => {
                 self.para("p", i, out)
             }
@@ -814,10 +874,15 @@ impl HtmlWriter<'_, '_, '_> {
         let dom = self.md.dom;
         let mut rows = String::new();
         let end = dom.nodes[i].end as usize;
-        let mut j = i + 1;
+        // A row on its own is a one-row table.
+        let mut j = if dom.nodes[i].tag == Tag::Tr {
+            i
+        } else {
+            i + 1
+        };
         while j < end {
             let n = &dom.nodes[j];
-            if !self.md.keep[j] || n.tag == Tag::Table {
+            if j != i && (!self.md.keep[j] || n.tag == Tag::Table) {
                 // Nested tables are left out, as in the Markdown rendering.
                 j = n.end as usize;
                 continue;
@@ -862,13 +927,20 @@ impl HtmlWriter<'_, '_, '_> {
     fn inline(&self, i: usize, out: &mut String) {
         let dom = self.md.dom;
         let mut stack: Vec<(usize, bool)> = vec![(i, true)];
+        let mut gap = false;
         while let Some((j, enter)) = stack.pop() {
             let n = &dom.nodes[j];
             if !enter {
                 match n.tag {
                     Tag::A if self.md.link_of(j).is_some() => {
+                        // Trailing space moves out of the link, but stays: it may be the only
+                        // separation from the next word.
+                        let spaced = out.ends_with(' ');
                         trim_end_spaces(out);
                         out.push_str("</a>");
+                        if spaced {
+                            out.push(' ');
+                        }
                     }
                     Tag::Code => out.push_str("</code>"),
                     Tag::Inline => match emphasis(dom, j) {
@@ -882,11 +954,17 @@ impl HtmlWriter<'_, '_, '_> {
                 continue;
             }
             if !self.md.keep[j] {
+                // A removed element still separated the words around it.
+                gap |= n.chars > 0 || n.tag.is_block();
                 continue;
             }
             match n.tag {
                 Tag::Text => {
                     let t = &dom.text[n.text_start as usize..n.text_end as usize];
+                    // Tags do not separate words: judge by the text before them.
+                    if std::mem::take(&mut gap) && glues(text_end(out), t) {
+                        out.push(' ');
+                    }
                     let t = if out.is_empty()
                         || out.ends_with([' ', '\n'])
                         || ends_with_open_tag(out)
@@ -924,6 +1002,10 @@ impl HtmlWriter<'_, '_, '_> {
                     Some(_) => out.push_str("<em>"),
                     None => {}
                 },
+                // A block inside inline content still starts a new word.
+                t if t.is_block() && !out.is_empty() && !out.ends_with([' ', '\n']) => {
+                    out.push(' ')
+                }
                 _ => {}
             }
             stack.push((j, false));
@@ -933,6 +1015,18 @@ impl HtmlWriter<'_, '_, '_> {
             }
         }
     }
+}
+
+/// `out` without its trailing tags, to see the text they follow.
+fn text_end(out: &str) -> &str {
+    let mut s = out;
+    while s.ends_with('>') {
+        match s.rfind('<') {
+            Some(k) => s = &s[..k],
+            None => break,
+        }
+    }
+    s
 }
 
 /// Whether `out` ends with an opening tag (`<p>`, `<a href=..>`), after which leading
