@@ -310,10 +310,8 @@ fn a_hundred_megabyte_text_node_under_raised_limits() {
 
 #[test]
 fn fifty_thousand_attributes_on_one_element() {
-    // html5ever checks each attribute against the earlier ones, so this one tag is quadratic
-    // to parse: a release build gets through it, a debug build may not within the cap. Either
-    // way it ends as one record, and the time cap (checked between parser chunks) stops it
-    // soon after the limit.
+    // html5ever checks each attribute against the earlier ones of its tag, so this one tag
+    // took minutes to parse; attributes past the first 1,024 are now dropped before parsing.
     let dir = tempfile::tempdir().unwrap();
     let p = page(&dir, "attrs.html", |w| {
         head(w);
@@ -323,11 +321,9 @@ fn fifty_thousand_attributes_on_one_element() {
         }
         write!(w, ">{PROSE}</p></article></body></html>").unwrap();
     });
-    let run = extract(&p, &["--page-timeout", "2s"]);
-    match run.kind() {
-        None => assert!(run.text().contains("seawall")),
-        Some(k) => assert_eq!(k, "page_timeout", "{:?}", run.record()["error"]),
-    }
+    let run = extract(&p, &[]);
+    assert_eq!(run.kind(), None, "{:?}", run.record()["error"]);
+    assert!(run.text().contains("seawall"));
     assert!(run.wall < Duration::from_secs(60), "{:?}", run.wall);
 }
 

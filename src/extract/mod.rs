@@ -527,6 +527,7 @@ fn parse_within(html: &str, max_nodes: usize, budget: &Budget) -> Result<Html> {
 fn parse_chunked(html: &str, chunk: usize, max_nodes: usize, budget: &Budget) -> Result<Html> {
     use html5ever::tendril::{StrTendril, TendrilSink};
     let html = neutralize_noscript_frames(html);
+    let html = cap_attributes(&html, MAX_ATTRIBUTES);
     let mut parser = parser();
     let nodes = |p: &html5ever::driver::Parser<scraper::HtmlTreeSink>| {
         p.tokenizer.sink.sink.0.borrow().tree.nodes().len()
@@ -560,7 +561,91 @@ fn parse_chunked(html: &str, chunk: usize, max_nodes: usize, budget: &Budget) ->
 /// Parses a document in one go, without limits (for the debugging entry points).
 fn parse(html: &str) -> Html {
     use html5ever::tendril::TendrilSink;
-    parser().one(&*neutralize_noscript_frames(html))
+    let html = neutralize_noscript_frames(html);
+    parser().one(&*cap_attributes(&html, MAX_ATTRIBUTES))
+}
+
+/// Attributes kept per start tag; real pages stay far below it.
+const MAX_ATTRIBUTES: usize = 1024;
+
+/// Drops the attributes of a start tag beyond the first `max`. html5ever compares each
+/// attribute with all earlier ones of its tag (to drop duplicates), so one tag with 50,000
+/// attributes takes minutes to parse; no extraction decision reads the 1,025th attribute.
+///
+/// Scans tags as the HTML tokenizer does (names, `=`, quoted and unquoted values) in one
+/// linear pass. Inside scripts, styles and comments, which the tokenizer does not split into
+/// tags, a run of over `max` space-separated words after a `<` and before any `>` would lose
+/// the words past `max`; that never touches page text.
+fn cap_attributes(html: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let b = html.as_bytes();
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r');
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        i += off + 1;
+        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let mut k = i;
+        while k < b.len() && !ws(b[k]) && b[k] != b'/' && b[k] != b'>' {
+            k += 1;
+        }
+        let mut count = 0;
+        let mut cut_from = None;
+        loop {
+            while k < b.len() && (ws(b[k]) || b[k] == b'/') {
+                k += 1;
+            }
+            if k >= b.len() || b[k] == b'>' {
+                break;
+            }
+            count += 1;
+            if count == max + 1 {
+                cut_from = Some(k);
+            }
+            // The name (its first character may be `=`), then an optional value.
+            k += 1;
+            while k < b.len() && !ws(b[k]) && !matches!(b[k], b'/' | b'>' | b'=') {
+                k += 1;
+            }
+            let mut m = k;
+            while m < b.len() && ws(b[m]) {
+                m += 1;
+            }
+            if m < b.len() && b[m] == b'=' {
+                m += 1;
+                while m < b.len() && ws(b[m]) {
+                    m += 1;
+                }
+                if m < b.len() && (b[m] == b'"' || b[m] == b'\'') {
+                    let q = b[m];
+                    m = memchr::memchr(q, &b[m + 1..]).map_or(b.len(), |e| m + 1 + e + 1);
+                } else {
+                    while m < b.len() && !ws(b[m]) && b[m] != b'>' {
+                        m += 1;
+                    }
+                }
+                k = m;
+            }
+        }
+        if let Some(c) = cut_from {
+            cuts.push((c, k));
+        }
+        i = k.max(i);
+    }
+    if cuts.is_empty() {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut pos = 0;
+    for (from, to) in cuts {
+        // Cut points are ASCII bytes (an attribute's first byte after whitespace or `/`,
+        // and `>` or the end), so both are character boundaries.
+        out.push_str(&html[pos..from]);
+        pos = to;
+    }
+    out.push_str(&html[pos..]);
+    std::borrow::Cow::Owned(out)
 }
 
 fn parser() -> html5ever::driver::Parser<scraper::HtmlTreeSink> {
@@ -825,6 +910,32 @@ mod tests {
             let doc = parse_chunked(html, chunk, usize::MAX, &unlimited).unwrap();
             assert_eq!(doc.html(), one, "chunk {chunk}");
         }
+    }
+
+    #[test]
+    fn attributes_past_the_cap_are_dropped() {
+        let attrs: String = (0..3000).map(|i| format!(" a{i}=\"v {i} >\"")).collect();
+        let html = format!("<p id=x{attrs} b=1>text</p><p c='1'>more</p>");
+        let capped = cap_attributes(&html, 1000);
+        let doc = parse(&capped);
+        let sel = scraper::Selector::parse("p").unwrap();
+        let ps: Vec<_> = doc.select(&sel).collect();
+        assert_eq!(ps.len(), 2);
+        assert_eq!(ps[0].value().attrs().count(), 1000);
+        assert_eq!(ps[0].value().attr("id"), Some("x"));
+        assert_eq!(ps[0].value().attr("a998"), Some("v 998 >"));
+        assert_eq!(ps[0].text().collect::<String>(), "text");
+        assert_eq!(ps[1].value().attr("c"), Some("1"));
+        // Ordinary markup is left alone, without a copy.
+        let page = "<a href=x title='a > b'>t</a> if (a<b) x <img src=y alt>";
+        assert!(matches!(
+            cap_attributes(page, 8),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            cap_attributes(page, 2),
+            std::borrow::Cow::Owned(_)
+        ));
     }
 
     #[test]
