@@ -35,6 +35,9 @@ pub(crate) struct FetchFlags {
     /// and intranets only. Applies to scrape and to serve's /scrape alike.
     #[arg(long)]
     insecure: bool,
+    /// Give up on extracting a page after this long (error kind page_timeout; 0 for no limit).
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    page_timeout: Duration,
 }
 
 impl FetchFlags {
@@ -58,6 +61,7 @@ impl FetchFlags {
         Extractor::builder()
             .max_bytes(max_bytes)
             .markdown(self.markdown)
+            .time_limit(self.page_timeout)
             .build()
     }
 }

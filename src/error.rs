@@ -34,6 +34,17 @@ pub enum Error {
     /// The page nests elements deeper than the configured limit.
     #[error("page nests elements more than {0} deep")]
     TooDeep(usize),
+    /// The parsed page holds more nodes than the configured limit.
+    #[error("page has more than {0} nodes")]
+    TooManyNodes(usize),
+    /// Extracting the page took longer than the configured time limit.
+    #[error("extraction took over {limit:?} (stopped while {stage})")]
+    TimedOut {
+        /// The configured limit.
+        limit: std::time::Duration,
+        /// What the extractor was doing when the limit passed (`parsing`, `analysing`...).
+        stage: &'static str,
+    },
 }
 
 impl Error {
@@ -46,12 +57,29 @@ impl Error {
             Error::Decompress(_) => "decompress",
             Error::Empty => "empty",
             Error::TooDeep(_) => "too_deep",
+            Error::TooManyNodes(_) => "too_many_nodes",
+            Error::TimedOut { .. } => "page_timeout",
         }
     }
 
     /// True when the input exceeded a size limit.
     pub fn is_too_large(&self) -> bool {
         matches!(self, Error::TooLarge { .. })
+    }
+
+    /// True when the page had more nodes than the node limit.
+    pub fn is_too_many_nodes(&self) -> bool {
+        matches!(self, Error::TooManyNodes(_))
+    }
+
+    /// True when extracting the page ran over the time limit.
+    pub fn is_timed_out(&self) -> bool {
+        matches!(self, Error::TimedOut { .. })
+    }
+
+    /// True when the page nested elements deeper than the depth limit.
+    pub fn is_too_deep(&self) -> bool {
+        matches!(self, Error::TooDeep(_))
     }
 
     /// True when the input was not an HTML document.

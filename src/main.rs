@@ -104,9 +104,13 @@ struct ExtractArgs {
     /// Refuse inputs larger than this many bytes (after decompression).
     #[arg(long, default_value_t = 20 * 1024 * 1024)]
     max_bytes: u64,
-    /// Examine at most this many DOM nodes per page.
+    /// Refuse pages of more than this many DOM nodes (error kind too_many_nodes).
     #[arg(long, default_value_t = 500_000)]
     max_nodes: usize,
+    /// Give up on a page after this long parsing and analysing it (error kind page_timeout;
+    /// seconds, or 500ms, 1m...; 0 for no limit).
+    #[arg(long, default_value = "10s", value_parser = cli_scrape::parse_duration)]
+    page_timeout: std::time::Duration,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
@@ -207,6 +211,7 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
     let extractor = Extractor::builder()
         .max_bytes(args.max_bytes)
         .max_nodes(args.max_nodes)
+        .time_limit(args.page_timeout)
         .markdown(args.format.needs_markdown())
         .html(args.format.needs_html())
         .articles_only(args.articles_only)

@@ -340,11 +340,11 @@ fn hundred_thousand_nested_other_containers() {
 }
 
 #[test]
-fn max_nodes_cuts_off_a_deep_page_without_error() {
+fn max_nodes_refuses_a_page_with_too_many_nodes() {
     let ex = Extractor::builder().max_nodes(1_000).build();
     let rec = on_small_stack(move || ex.extract(&nested_divs(3_000), None));
-    // Cut off at 1,000 nodes: the text at the bottom is never reached, and that is no error.
-    assert!(rec.error.is_none(), "{:?}", rec.error);
+    // Over 1,000 nodes: an error record of its own kind rather than a silently cut-off text.
+    assert_eq!(error_kind(&rec), Some("too_many_nodes"), "{:?}", rec.error);
     assert!(!rec.text.contains("deep text"), "{:?}", rec.text);
 }
 

@@ -232,7 +232,7 @@ pub struct Dom<'a> {
 const NONE: u32 = u32::MAX;
 
 /// Elements whose content is never page text.
-fn skipped(name: &str) -> bool {
+pub(crate) fn skipped(name: &str) -> bool {
     matches!(
         name,
         "script"

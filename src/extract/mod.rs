@@ -18,6 +18,8 @@ pub mod render;
 pub mod score;
 pub mod side;
 
+use std::time::{Duration, Instant};
+
 use scraper::Html;
 
 use crate::error::{Error, Result};
@@ -28,7 +30,9 @@ use crate::record::{PageType, Record};
 pub struct Options {
     /// Inputs larger than this many bytes are refused with a `too_large` error.
     pub max_bytes: u64,
-    /// Pages with more nodes than this are cut off at that many (the rest is ignored).
+    /// Pages whose parsed tree holds more nodes (elements, text runs, comments) than this are
+    /// refused with a `too_many_nodes` error; checked while parsing, so the tree never grows
+    /// far past it.
     pub max_nodes: usize,
     /// Pages nested deeper than this are refused with a `too_deep` error: html5ever's tree
     /// builder scans the open-element stack per tag, so pathological nesting is quadratic.
@@ -39,6 +43,11 @@ pub struct Options {
     pub html: bool,
     /// Turn every record that is not an article into a `not_article` error.
     pub articles_only: bool,
+    /// Give up on a page (a `page_timeout` error) once parsing and analysing it has taken
+    /// longer than this, so one pathological page cannot stall a worker; `None`: no limit.
+    /// Checked between 64 KiB parser chunks and between passes, so a single pass can
+    /// overrun it.
+    pub time_limit: Option<Duration>,
 }
 
 impl Default for Options {
@@ -50,6 +59,7 @@ impl Default for Options {
             markdown: false,
             html: false,
             articles_only: false,
+            time_limit: Some(Duration::from_secs(10)),
         }
     }
 }
@@ -66,7 +76,7 @@ impl ExtractorBuilder {
         self.opts.max_bytes = n;
         self
     }
-    /// Caps the number of DOM nodes examined.
+    /// Refuses pages of more than `n` DOM nodes with a `too_many_nodes` error.
     pub fn max_nodes(mut self, n: usize) -> Self {
         self.opts.max_nodes = n.max(1);
         self
@@ -89,6 +99,11 @@ impl ExtractorBuilder {
     /// Makes non-article pages `not_article` errors.
     pub fn articles_only(mut self, yes: bool) -> Self {
         self.opts.articles_only = yes;
+        self
+    }
+    /// Gives up on a page after `d` of parsing and analysis; `Duration::ZERO` means no limit.
+    pub fn time_limit(mut self, d: Duration) -> Self {
+        self.opts.time_limit = (!d.is_zero()).then_some(d);
         self
     }
     /// Finishes the extractor.
@@ -163,8 +178,9 @@ impl Extractor {
 
     /// Like [`Extractor::extract`], but returns input problems as a typed error.
     pub fn try_extract(&self, html: &str, url: Option<&str>) -> Result<Record> {
+        let budget = Budget::start(&self.opts);
         self.check(html)?;
-        Ok(self.parsed(html, url, |_, _, rec| rec))
+        self.parsed(html, url, &budget, |_, _, rec| rec)
     }
 
     /// Extracts `html` and hands the record to `f` together with the flattened page and its
@@ -176,23 +192,35 @@ impl Extractor {
         url: Option<&str>,
         f: impl FnOnce(Record, Option<(&dom::Dom, &Analysis)>) -> R,
     ) -> R {
-        match self.check(html) {
-            Err(e) => f(error_record(&e, url), None),
-            Ok(()) => self.parsed(html, url, |dom, a, rec| f(rec, Some((dom, a)))),
+        let budget = Budget::start(&self.opts);
+        if let Err(e) = self.check(html) {
+            return f(error_record(&e, url), None);
+        }
+        // `f` runs at most once: either inside `parsed` or with the error record.
+        let mut f = Some(f);
+        match self.parsed(html, url, &budget, |dom, a, rec| {
+            (f.take().expect("called once"))(rec, Some((dom, a)))
+        }) {
+            Ok(r) => r,
+            Err(e) => (f.take().expect("not called"))(error_record(&e, url), None),
         }
     }
 
     /// Parses, flattens and analyses a page that passed [`Extractor::check`], then builds
-    /// its record.
+    /// its record; fails when the page trips the node or time budget.
     fn parsed<R>(
         &self,
         html: &str,
         url: Option<&str>,
+        budget: &Budget,
         f: impl FnOnce(&dom::Dom, &Analysis, Record) -> R,
-    ) -> R {
-        let doc = parse(html);
+    ) -> Result<R> {
+        let doc = parse_within(html, self.opts.max_nodes, budget)?;
+        budget.check("flattening")?;
         let dom = dom::Dom::build(&doc, self.opts.max_nodes);
+        budget.check("analysing")?;
         let a = analyse(&dom, url);
+        budget.check("rendering")?;
         let mut rec = self.record_of(&dom, &a, url);
         if self.opts.articles_only && rec.page_type != Some(PageType::Article) {
             let pt = rec.page_type.map(|p| p.as_str()).unwrap_or("other");
@@ -201,7 +229,7 @@ impl Extractor {
                 message: format!("page type is {pt}, not article"),
             });
         }
-        f(&dom, &a, rec)
+        Ok(f(&dom, &a, rec))
     }
 
     /// Refuses inputs that must not be parsed: too large, empty, without markup, or nested
@@ -228,12 +256,7 @@ impl Extractor {
 
     fn record_of(&self, dom: &dom::Dom, a: &Analysis, url: Option<&str>) -> Record {
         // Relative links resolve against <base href> (itself resolved against the page URL).
-        let page_url = url.and_then(|u| url::Url::parse(u).ok());
-        let base = match (&dom.base, &page_url) {
-            (Some(b), Some(p)) => p.join(b).ok().or_else(|| page_url.clone()),
-            (Some(b), None) => url::Url::parse(b).ok(),
-            (None, p) => p.clone(),
-        };
+        let base = render::base_url(url, dom.base.as_deref());
         let (meta, page_type, sel) = (&a.meta, a.page_type, &a.sel);
         let keep = sel.keep_mask();
         let text = render::text(dom, &sel.roots, &keep);
@@ -515,11 +538,166 @@ fn nesting_estimate(html: &str, limit: usize) -> usize {
     max
 }
 
+/// The per-page time budget: a deadline fixed when extraction starts.
+struct Budget {
+    deadline: Option<(Instant, Duration)>,
+}
+
+impl Budget {
+    fn start(opts: &Options) -> Budget {
+        Budget {
+            deadline: opts
+                .time_limit
+                .and_then(|d| Instant::now().checked_add(d).map(|t| (t, d))),
+        }
+    }
+
+    /// Fails once the deadline has passed; `stage` names what was about to start.
+    fn check(&self, stage: &'static str) -> Result<()> {
+        match self.deadline {
+            Some((t, limit)) if Instant::now() >= t => Err(Error::TimedOut { limit, stage }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Input fed to html5ever per step; between steps the time and node budgets are checked, so
+/// a page that parses slowly (html5ever is quadratic in some constructs, such as many
+/// attributes on one element) is stopped within about one chunk's work.
+const PARSE_CHUNK: usize = 64 * 1024;
+
 /// Parses a document with scripting off, so that `<noscript>` content (the only server-side
-/// rendering of some forums and apps) is markup rather than raw text.
+/// rendering of some forums and apps) is markup rather than raw text. Feeds the parser in
+/// chunks and stops with an error when the tree passes `max_nodes` or the budget runs out.
+fn parse_within(html: &str, max_nodes: usize, budget: &Budget) -> Result<Html> {
+    parse_chunked(html, PARSE_CHUNK, max_nodes, budget)
+}
+
+fn parse_chunked(html: &str, chunk: usize, max_nodes: usize, budget: &Budget) -> Result<Html> {
+    use html5ever::tendril::{StrTendril, TendrilSink};
+    let html = neutralize_noscript_frames(html);
+    let html = cap_attributes(&html, MAX_ATTRIBUTES);
+    let mut parser = parser();
+    let nodes = |p: &html5ever::driver::Parser<scraper::HtmlTreeSink>| {
+        p.tokenizer.sink.sink.0.borrow().tree.nodes().len()
+    };
+    let mut rest: &str = &html;
+    while !rest.is_empty() {
+        budget.check("parsing")?;
+        let mut cut = rest.len().min(chunk);
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if cut == 0 {
+            // A chunk shorter than one character: take the whole character.
+            cut = rest.chars().next().map_or(rest.len(), char::len_utf8);
+        }
+        let (chunk, tail) = rest.split_at(cut);
+        parser.process(StrTendril::from_slice(chunk));
+        rest = tail;
+        if nodes(&parser) > max_nodes {
+            return Err(Error::TooManyNodes(max_nodes));
+        }
+    }
+    let doc = parser.finish();
+    // Finishing flushes the tokenizer's pending input, which can still add nodes.
+    if doc.tree.nodes().len() > max_nodes {
+        return Err(Error::TooManyNodes(max_nodes));
+    }
+    Ok(doc)
+}
+
+/// Parses a document in one go, without limits (for the debugging entry points).
 fn parse(html: &str) -> Html {
     use html5ever::tendril::TendrilSink;
     let html = neutralize_noscript_frames(html);
+    parser().one(&*cap_attributes(&html, MAX_ATTRIBUTES))
+}
+
+/// Attributes kept per start tag; real pages stay far below it.
+const MAX_ATTRIBUTES: usize = 1024;
+
+/// Drops the attributes of a start tag beyond the first `max`. html5ever compares each
+/// attribute with all earlier ones of its tag (to drop duplicates), so one tag with 50,000
+/// attributes takes minutes to parse; no extraction decision reads the 1,025th attribute.
+///
+/// Scans tags as the HTML tokenizer does (names, `=`, quoted and unquoted values) in one
+/// linear pass. Inside scripts, styles and comments, which the tokenizer does not split into
+/// tags, a run of over `max` space-separated words after a `<` and before any `>` would lose
+/// the words past `max`; that never touches page text.
+fn cap_attributes(html: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let b = html.as_bytes();
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r');
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        i += off + 1;
+        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let mut k = i;
+        while k < b.len() && !ws(b[k]) && b[k] != b'/' && b[k] != b'>' {
+            k += 1;
+        }
+        let mut count = 0;
+        let mut cut_from = None;
+        loop {
+            while k < b.len() && (ws(b[k]) || b[k] == b'/') {
+                k += 1;
+            }
+            if k >= b.len() || b[k] == b'>' {
+                break;
+            }
+            count += 1;
+            if count == max + 1 {
+                cut_from = Some(k);
+            }
+            // The name (its first character may be `=`), then an optional value.
+            k += 1;
+            while k < b.len() && !ws(b[k]) && !matches!(b[k], b'/' | b'>' | b'=') {
+                k += 1;
+            }
+            let mut m = k;
+            while m < b.len() && ws(b[m]) {
+                m += 1;
+            }
+            if m < b.len() && b[m] == b'=' {
+                m += 1;
+                while m < b.len() && ws(b[m]) {
+                    m += 1;
+                }
+                if m < b.len() && (b[m] == b'"' || b[m] == b'\'') {
+                    let q = b[m];
+                    m = memchr::memchr(q, &b[m + 1..]).map_or(b.len(), |e| m + 1 + e + 1);
+                } else {
+                    while m < b.len() && !ws(b[m]) && b[m] != b'>' {
+                        m += 1;
+                    }
+                }
+                k = m;
+            }
+        }
+        if let Some(c) = cut_from {
+            cuts.push((c, k));
+        }
+        i = k.max(i);
+    }
+    if cuts.is_empty() {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut pos = 0;
+    for (from, to) in cuts {
+        // Cut points are ASCII bytes (an attribute's first byte after whitespace or `/`,
+        // and `>` or the end), so both are character boundaries.
+        out.push_str(&html[pos..from]);
+        pos = to;
+    }
+    out.push_str(&html[pos..]);
+    std::borrow::Cow::Owned(out)
+}
+
+fn parser() -> html5ever::driver::Parser<scraper::HtmlTreeSink> {
     let opts = html5ever::ParseOpts {
         tree_builder: html5ever::tree_builder::TreeBuilderOpts {
             scripting_enabled: false,
@@ -528,7 +706,6 @@ fn parse(html: &str) -> Html {
         ..Default::default()
     };
     html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts)
-        .one(&*html)
 }
 
 /// Renames `<iframe` inside `<noscript>` to an inert tag. With scripting off, an iframe's
@@ -763,4 +940,64 @@ pub fn with_analysis<R>(
     let dom = dom::Dom::build(&doc, Options::default().max_nodes);
     let a = analyse(&dom, url);
     f(&dom, &a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunked_parsing_builds_the_same_tree_as_one_go() {
+        // Tiny chunks split tags, entities, CRLF pairs and multi-byte characters between
+        // parser steps; streaming must not change the tree.
+        let html = "<!DOCTYPE html>\r\n<html><head><title>T&amp;t</title><script>if (a<b) x='</p>'</script></head>\r\n\
+            <body><p class=\"x\" id=y>Caf\u{e9} &eacute;&#233;&#x1F600; \u{1F600}\u{4e2d}\u{6587}<b>bold<i>both</b>it</i>\r\n\
+            <table><tr><td>1<td>2</table><noscript><p>ns</p></noscript><!-- c --> &notanentity; &amp</body></html>";
+        let one = parse(html).html();
+        let unlimited = Budget { deadline: None };
+        for chunk in [1, 2, 3, 5, 7, 64, 1 << 16] {
+            let doc = parse_chunked(html, chunk, usize::MAX, &unlimited).unwrap();
+            assert_eq!(doc.html(), one, "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn attributes_past_the_cap_are_dropped() {
+        let attrs: String = (0..3000).map(|i| format!(" a{i}=\"v {i} >\"")).collect();
+        let html = format!("<p id=x{attrs} b=1>text</p><p c='1'>more</p>");
+        let capped = cap_attributes(&html, 1000);
+        let doc = parse(&capped);
+        let sel = scraper::Selector::parse("p").unwrap();
+        let ps: Vec<_> = doc.select(&sel).collect();
+        assert_eq!(ps.len(), 2);
+        assert_eq!(ps[0].value().attrs().count(), 1000);
+        assert_eq!(ps[0].value().attr("id"), Some("x"));
+        assert_eq!(ps[0].value().attr("a998"), Some("v 998 >"));
+        assert_eq!(ps[0].text().collect::<String>(), "text");
+        assert_eq!(ps[1].value().attr("c"), Some("1"));
+        // Ordinary markup is left alone, without a copy.
+        let page = "<a href=x title='a > b'>t</a> if (a<b) x <img src=y alt>";
+        assert!(matches!(
+            cap_attributes(page, 8),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            cap_attributes(page, 2),
+            std::borrow::Cow::Owned(_)
+        ));
+    }
+
+    #[test]
+    fn node_cap_and_deadline_trip_while_parsing() {
+        let html = "<p>x</p>".repeat(50_000);
+        let unlimited = Budget { deadline: None };
+        let e = parse_within(&html, 1_000, &unlimited).unwrap_err();
+        assert!(e.is_too_many_nodes(), "{e:?}");
+        let past = Budget {
+            deadline: Some((Instant::now(), Duration::from_millis(1))),
+        };
+        let e = parse_within(&html, usize::MAX, &past).unwrap_err();
+        assert!(e.is_timed_out(), "{e:?}");
+        assert_eq!(e.kind(), "page_timeout");
+    }
 }

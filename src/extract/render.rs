@@ -57,6 +57,12 @@ struct TextWriter {
     out: String,
     /// Pending separator: 0 none, 1 space, 2 newline, 3 blank line.
     pending: u8,
+    /// A table cell began on this line: " | " goes before its first text, so that empty
+    /// cells (or cells whose content was removed) leave no dangling separators.
+    cell: bool,
+    /// An inline element was removed since the last text: if it sat inside a word, the
+    /// two halves must not be glued into a word the page never had.
+    gap: bool,
 }
 
 impl TextWriter {
@@ -71,6 +77,15 @@ impl TextWriter {
         };
         if s.is_empty() {
             return;
+        }
+        if self.cell && self.pending < 2 && !self.out.is_empty() && !self.out.ends_with('\n') {
+            trim_end_spaces(&mut self.out);
+            self.out.push_str(" | ");
+            self.pending = 0;
+        }
+        self.cell = false;
+        if std::mem::take(&mut self.gap) && glues(&self.out, s) {
+            self.out.push(' ');
         }
         if !self.out.is_empty() {
             match self.pending {
@@ -104,6 +119,12 @@ impl TextWriter {
     }
 }
 
+/// Whether appending `next` to `out` would join two words (or a word and a sign) into one.
+fn glues(out: &str, next: &str) -> bool {
+    out.chars().next_back().is_some_and(|c| !c.is_whitespace())
+        && next.chars().next().is_some_and(|c| !c.is_whitespace())
+}
+
 fn trim_end_spaces(s: &mut String) {
     while s.ends_with(' ') {
         s.pop();
@@ -121,6 +142,12 @@ fn walk(dom: &Dom, root: usize, keep: &[bool], w: &mut TextWriter) {
             continue;
         }
         if !keep[i] {
+            // A removed block still separated the words around it.
+            if n.tag.is_block() {
+                w.space();
+            } else if n.chars > 0 {
+                w.gap = true;
+            }
             continue;
         }
         match n.tag {
@@ -200,10 +227,7 @@ impl TextWriter {
     }
 
     fn push_cell_sep(&mut self) {
-        if self.pending < 2 && !self.out.is_empty() && !self.out.ends_with('\n') {
-            self.out.push_str(" | ");
-            self.pending = 0;
-        }
+        self.cell = self.pending < 2 && !self.out.is_empty() && !self.out.ends_with('\n');
     }
 }
 
@@ -245,15 +269,15 @@ impl Md<'_, '_> {
         self.out.push_str(b);
     }
 
-    fn resolve(&self, u: &str) -> String {
-        let u = u.trim();
-        match self.base {
-            Some(b) => b
-                .join(u)
-                .map(|x| x.to_string())
-                .unwrap_or_else(|_| u.to_string()),
-            None => u.to_string(),
-        }
+    /// Where link `j` points, resolved, when it is a safe link with text to show.
+    fn link_of(&self, j: usize) -> Option<String> {
+        let h = self.dom.attr(j, "href")?;
+        safe_url(h, self.base, LINK_SCHEMES)
+    }
+
+    /// Image `j`'s source, resolved, when it is a safe web address.
+    fn image_of(&self, j: usize) -> Option<String> {
+        safe_url(image_src(self.dom, j)?, self.base, WEB_SCHEMES)
     }
 
     /// Renders node `i` as Markdown block text (blocks joined by blank lines).
@@ -523,16 +547,23 @@ impl Md<'_, '_> {
     fn inline(&self, i: usize, out: &mut String) {
         let dom = self.dom;
         let mut stack: Vec<(usize, bool)> = vec![(i, true)];
+        let mut gap = false;
         while let Some((j, enter)) = stack.pop() {
             let n = &dom.nodes[j];
             if !enter {
                 match n.tag {
-                    Tag::A => {
-                        if let Some(h) = dom.attr(j, "href").filter(|h| usable_href(h)) {
+                    Tag::A if n.chars > 0 => {
+                        if let Some(h) = self.link_of(j) {
+                            // Trailing space moves out of the link, but stays: it may be the
+                            // only separation from the next word.
+                            let spaced = out.ends_with(' ');
                             trim_end_spaces(out);
                             out.push_str("](");
-                            out.push_str(&self.resolve(h));
+                            out.push_str(&md_url(&h));
                             out.push(')');
+                            if spaced {
+                                out.push(' ');
+                            }
                         }
                     }
                     Tag::Code => out.push('`'),
@@ -548,11 +579,20 @@ impl Md<'_, '_> {
                 continue;
             }
             if !self.keep[j] {
+                // A removed element still separated the words around it.
+                gap |= n.chars > 0 || n.tag.is_block();
                 continue;
             }
             match n.tag {
                 Tag::Text => {
                     let t = &dom.text[n.text_start as usize..n.text_end as usize];
+                    // (Not right after opening markup: `[`, `**`, `` ` ``.)
+                    if std::mem::take(&mut gap)
+                        && glues(out, t)
+                        && !out.ends_with(['[', '(', '*', '`'])
+                    {
+                        out.push(' ');
+                    }
                     let t = if out.is_empty() || out.ends_with([' ', '\n', '(', '[']) {
                         t.trim_start()
                     } else {
@@ -566,14 +606,13 @@ impl Md<'_, '_> {
                     continue;
                 }
                 Tag::Img => {
-                    let src = image_src(dom, j);
-                    if let Some(src) = src {
+                    if let Some(src) = self.image_of(j) {
                         let alt = dom.attr(j, "alt").unwrap_or("").trim();
-                        out.push_str(&format!("![{}]({})", escape_md(alt), self.resolve(src)));
+                        out.push_str(&format!("![{}]({})", escape_md(alt), md_url(&src)));
                     }
                     continue;
                 }
-                Tag::A if dom.attr(j, "href").is_some_and(usable_href) && n.chars > 0 => {
+                Tag::A if n.chars > 0 && self.link_of(j).is_some() => {
                     out.push('[');
                 }
                 Tag::Code => out.push('`'),
@@ -583,6 +622,10 @@ impl Md<'_, '_> {
                             out.push_str(m);
                         }
                     }
+                }
+                // A block inside inline content still starts a new word.
+                t if t.is_block() && !out.is_empty() && !out.ends_with([' ', '\n']) => {
+                    out.push(' ')
                 }
                 _ => {}
             }
@@ -595,13 +638,21 @@ impl Md<'_, '_> {
     }
 }
 
-/// The raw text of a `<pre>`, with its original line breaks.
+/// The raw text of a `<pre>`, with its original line breaks; scripts, styles and the other
+/// elements whose content is never page text are left out, as everywhere else.
 fn raw_text(dom: &Dom, i: usize) -> String {
     let mut s = String::new();
     if let Some(node) = dom.html.tree.get(dom.nodes[i].id) {
         for d in node.descendants() {
             if let Some(t) = d.value().as_text() {
-                s.push_str(t);
+                let hidden = d.ancestors().take_while(|a| a.id() != node.id()).any(|a| {
+                    a.value()
+                        .as_element()
+                        .is_some_and(|e| super::dom::skipped(e.name()))
+                });
+                if !hidden {
+                    s.push_str(t);
+                }
             } else if let Some(e) = d.value().as_element() {
                 if e.name() == "br" {
                     s.push('\n');
@@ -621,9 +672,63 @@ fn image_src<'a>(dom: &Dom<'a>, j: usize) -> Option<&'a str> {
         .filter(|s| !s.starts_with("data:"))
 }
 
-fn usable_href(h: &str) -> bool {
-    let h = h.trim().to_ascii_lowercase();
-    !(h.is_empty() || h.starts_with('#') || h.starts_with("javascript:") || h.starts_with("data:"))
+/// Schemes a rendered link may have: no `javascript:`, `data:`, `vbscript:` or `file:`.
+const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "ftp"];
+/// Schemes a related link or an image may have.
+pub const WEB_SCHEMES: &[&str] = &["http", "https"];
+
+/// Resolves a link or image address against `base` and returns it when its scheme is one of
+/// `schemes`; without a base, a relative address is kept as written. The scheme is judged
+/// on the parsed URL, as a browser would: the URL parser drops leading control characters
+/// and every tab and newline, so `" java\tscript:"` is a `javascript:` URL.
+pub fn safe_url(raw: &str, base: Option<&url::Url>, schemes: &[&str]) -> Option<String> {
+    let h = raw.trim_matches(|c: char| c <= ' ');
+    if h.is_empty() || h.starts_with('#') {
+        return None;
+    }
+    let parsed = match base {
+        Some(b) => b.join(h),
+        None => url::Url::parse(h),
+    };
+    match parsed {
+        Ok(u) => schemes.contains(&u.scheme()).then(|| u.to_string()),
+        // Relative, nothing to resolve against: no scheme, so it cannot be a script.
+        Err(url::ParseError::RelativeUrlWithoutBase) => Some(h.to_string()),
+        Err(_) => None,
+    }
+}
+
+/// The base URL for a page's relative links: its `<base href>` resolved against the page
+/// URL (the first `<base>` in the document, as browsers do), else the page URL. Only http
+/// and https bases count, so a `javascript:` or `data:` base is ignored.
+pub fn base_url(page: Option<&str>, base_href: Option<&str>) -> Option<url::Url> {
+    let page = page
+        .and_then(|u| url::Url::parse(u).ok())
+        .filter(|u| WEB_SCHEMES.contains(&u.scheme()));
+    let base = base_href.and_then(|b| match &page {
+        Some(p) => p.join(b).ok(),
+        None => url::Url::parse(b).ok(),
+    });
+    base.filter(|b| WEB_SCHEMES.contains(&b.scheme())).or(page)
+}
+
+/// A URL made safe for a Markdown link target: spaces, parentheses and angle brackets
+/// percent-encoded, so an address kept as written cannot end the link early and smuggle in
+/// a second one.
+fn md_url(u: &str) -> String {
+    let mut out = String::with_capacity(u.len());
+    for c in u.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            c if c.is_control() => out.push_str(&format!("%{:02X}", c as u32 & 0xff)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn emphasis(dom: &Dom, i: usize) -> Option<&'static str> {
@@ -716,7 +821,15 @@ impl HtmlWriter<'_, '_, '_> {
                 }
             }
             Tag::Ul | Tag::Ol => self.list(i, depth, out),
-            Tag::Table => self.table(i, out),
+            Tag::Table | Tag::Tr => self.table(i, out),
+            // A content root inside a table (its body or a row group) stays a table.
+            Tag::Block
+                if dom
+                    .element(i)
+                    .is_some_and(|e| matches!(e.name(), "tbody" | "thead" | "tfoot")) =>
+            {
+                self.table(i, out)
+            }
             Tag::Img | Tag::A | Tag::Inline | Tag::Code | Tag::Time | Tag::Text | Tag::Br => {
                 self.para("p", i, out)
             }
@@ -800,10 +913,15 @@ impl HtmlWriter<'_, '_, '_> {
         let dom = self.md.dom;
         let mut rows = String::new();
         let end = dom.nodes[i].end as usize;
-        let mut j = i + 1;
+        // A row on its own is a one-row table.
+        let mut j = if dom.nodes[i].tag == Tag::Tr {
+            i
+        } else {
+            i + 1
+        };
         while j < end {
             let n = &dom.nodes[j];
-            if !self.md.keep[j] || n.tag == Tag::Table {
+            if j != i && (!self.md.keep[j] || n.tag == Tag::Table) {
                 // Nested tables are left out, as in the Markdown rendering.
                 j = n.end as usize;
                 continue;
@@ -848,13 +966,20 @@ impl HtmlWriter<'_, '_, '_> {
     fn inline(&self, i: usize, out: &mut String) {
         let dom = self.md.dom;
         let mut stack: Vec<(usize, bool)> = vec![(i, true)];
+        let mut gap = false;
         while let Some((j, enter)) = stack.pop() {
             let n = &dom.nodes[j];
             if !enter {
                 match n.tag {
-                    Tag::A if dom.attr(j, "href").is_some_and(usable_href) => {
+                    Tag::A if self.md.link_of(j).is_some() => {
+                        // Trailing space moves out of the link, but stays: it may be the only
+                        // separation from the next word.
+                        let spaced = out.ends_with(' ');
                         trim_end_spaces(out);
                         out.push_str("</a>");
+                        if spaced {
+                            out.push(' ');
+                        }
                     }
                     Tag::Code => out.push_str("</code>"),
                     Tag::Inline => match emphasis(dom, j) {
@@ -868,11 +993,17 @@ impl HtmlWriter<'_, '_, '_> {
                 continue;
             }
             if !self.md.keep[j] {
+                // A removed element still separated the words around it.
+                gap |= n.chars > 0 || n.tag.is_block();
                 continue;
             }
             match n.tag {
                 Tag::Text => {
                     let t = &dom.text[n.text_start as usize..n.text_end as usize];
+                    // Tags do not separate words: judge by the text before them.
+                    if std::mem::take(&mut gap) && glues(text_end(out), t) {
+                        out.push(' ');
+                    }
                     let t = if out.is_empty()
                         || out.ends_with([' ', '\n'])
                         || ends_with_open_tag(out)
@@ -889,23 +1020,19 @@ impl HtmlWriter<'_, '_, '_> {
                     continue;
                 }
                 Tag::Img => {
-                    let src = image_src(dom, j);
-                    if let Some(src) = src {
+                    if let Some(src) = self.md.image_of(j) {
                         let alt = dom.attr(j, "alt").unwrap_or("").trim();
                         out.push_str(&format!(
                             "<img src=\"{}\" alt=\"{}\">",
-                            escape_html(&self.md.resolve(src)),
+                            escape_html(&src),
                             escape_html(alt)
                         ));
                     }
                     continue;
                 }
                 Tag::A => {
-                    if let Some(h) = dom.attr(j, "href").filter(|h| usable_href(h)) {
-                        out.push_str(&format!(
-                            "<a href=\"{}\">",
-                            escape_html(&self.md.resolve(h))
-                        ));
+                    if let Some(h) = self.md.link_of(j) {
+                        out.push_str(&format!("<a href=\"{}\">", escape_html(&h)));
                     }
                 }
                 Tag::Code => out.push_str("<code>"),
@@ -914,6 +1041,10 @@ impl HtmlWriter<'_, '_, '_> {
                     Some(_) => out.push_str("<em>"),
                     None => {}
                 },
+                // A block inside inline content still starts a new word.
+                t if t.is_block() && !out.is_empty() && !out.ends_with([' ', '\n']) => {
+                    out.push(' ')
+                }
                 _ => {}
             }
             stack.push((j, false));
@@ -923,6 +1054,18 @@ impl HtmlWriter<'_, '_, '_> {
             }
         }
     }
+}
+
+/// `out` without its trailing tags, to see the text they follow.
+fn text_end(out: &str) -> &str {
+    let mut s = out;
+    while s.ends_with('>') {
+        match s.rfind('<') {
+            Some(k) => s = &s[..k],
+            None => break,
+        }
+    }
+    s
 }
 
 /// Whether `out` ends with an opening tag (`<p>`, `<a href=..>`), after which leading

@@ -188,17 +188,11 @@ pub fn related(dom: &Dom, sections: &[usize], base: Option<&url::Url>) -> Vec<Li
             let Some(href) = dom.attr(i, "href") else {
                 continue;
             };
-            let h = href.trim();
-            let lower = h.to_ascii_lowercase();
-            if h.is_empty()
-                || h.starts_with('#')
-                || lower.starts_with("javascript:")
-                || lower.starts_with("data:")
-                || lower.starts_with("mailto:")
-                || lower.starts_with("tel:")
-            {
+            // Only web pages: never javascript:, data:, vbscript:, mailto: or tel: links,
+            // however they are disguised (see `render::safe_url`).
+            let Some(url) = render::safe_url(href, base, render::WEB_SCHEMES) else {
                 continue;
-            }
+            };
             let title = {
                 let t = collapse_ws(dom.text_of(i));
                 if t.is_empty() {
@@ -213,20 +207,6 @@ pub fn related(dom: &Dom, sections: &[usize], base: Option<&url::Url>) -> Vec<Li
             if title.chars().count() < 8 {
                 continue;
             }
-            let url = match base {
-                Some(b) => match b.join(h) {
-                    Ok(u) if matches!(u.scheme(), "http" | "https") => u.to_string(),
-                    _ => continue,
-                },
-                None => {
-                    if let Ok(u) = url::Url::parse(h) {
-                        if !matches!(u.scheme(), "http" | "https") {
-                            continue;
-                        }
-                    }
-                    h.to_string()
-                }
-            };
             if let Some(prev) = out.iter_mut().find(|l| l.url == url) {
                 if prev.title.len() < title.len() && title.len() < 200 {
                     prev.title = title;
