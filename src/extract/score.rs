@@ -305,6 +305,9 @@ impl Ctx<'_, '_> {
                         reason = None;
                     }
                 }
+                if reason.is_none() && self.page_type == PageType::Product && self.is_reviews(i) {
+                    reason = Some(Reason::Comments);
+                }
                 if reason.is_none() && node.tag == Tag::Header && node.chars < 2000 {
                     reason = Some(Reason::Header);
                 }
@@ -381,6 +384,28 @@ impl Ctx<'_, '_> {
         let t = self.dom.text_of(i);
         !t.chars().any(char::is_alphanumeric)
             && self.dom.attr(i, "href").is_some_and(|h| h.starts_with('#'))
+    }
+
+    /// Whether node `i` holds a product's customer reviews (a "reviews" block, Bazaarvoice,
+    /// Yotpo...): shoppers' comments, not the product's description.
+    fn is_reviews(&self, i: usize) -> bool {
+        let node = &self.dom.nodes[i];
+        // Press quotes ("Editorial reviews", a few critics' lines) are part of the pitch;
+        // a shoppers' thread is long.
+        if node.tag == Tag::Text || node.chars < 800 || self.protected[i] {
+            return false;
+        }
+        let names = |a: &str| {
+            self.dom.attr(i, a).is_some_and(|v| {
+                let v = v.to_ascii_lowercase();
+                !v.contains("editorial")
+                    && (v.contains("review")
+                        || v.contains("yotpo")
+                        || v.starts_with("bv-")
+                        || v.contains(" bv-"))
+            })
+        };
+        names("class") || names("id")
     }
 
     /// Whether node `i` is a button-styled control ("Quick shop", "Add to cart", "Read

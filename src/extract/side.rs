@@ -37,8 +37,14 @@ fn comments_in(dom: &Dom, sec: usize, out: &mut Vec<Comment>) {
     let mut cands = Vec::new();
     for i in sec + 1..end {
         let n = &dom.nodes[i];
+        // A product's customer reviews come as review-classed blocks.
         let item_like = matches!(n.tag, Tag::Li | Tag::Article)
-            || (matches!(n.tag, Tag::Div | Tag::Section) && n.concepts.any(Concepts::COMMENT));
+            || (matches!(n.tag, Tag::Div | Tag::Section)
+                && (n.concepts.any(Concepts::COMMENT)
+                    || (n.chars >= 100
+                        && dom
+                            .attr(i, "class")
+                            .is_some_and(|c| c.to_ascii_lowercase().contains("review")))));
         if item_like && n.chars >= 10 && n.inputs == 0 {
             let sig = signature(dom, i);
             *counts.entry(sig).or_default() += 1;
