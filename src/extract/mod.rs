@@ -445,8 +445,13 @@ fn has_markup(html: &str) -> bool {
 /// Estimates the deepest element nesting from the raw markup, stopping once past `limit`.
 ///
 /// Every start tag counts except void elements, elements the parser closes by itself
-/// (`<p>`, `<li>`, table parts...) and self-closed `<x/>` (SVG and MathML content), so the
+/// (`<p>`, `<li>`, table parts...) and self-closed `<x/>` in SVG and MathML content, so the
 /// estimate never exceeds the real depth on sane markup; script and style bodies are skipped.
+///
+/// End tags are matched against a model of the parser's open elements, because the parser
+/// ignores a stray `</b>` and does not self-close `<div/>`: the fuzzer found that counting
+/// every end tag as a close let `<div></b>` repeated 20 000 times (180 KB) through at a real
+/// depth of 20 000, and html5ever's quadratic scope checks then took seconds.
 fn nesting_estimate(html: &str, limit: usize) -> usize {
     const NOT_NESTING: &[&[u8]] = &[
         b"area",
@@ -503,6 +508,7 @@ fn nesting_estimate(html: &str, limit: usize) -> usize {
     let mut depth: usize = 0;
     let mut max = 0;
     let mut i = 0;
+    let mut open = OpenElements::default();
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         i += off + 1;
         let close = b.get(i) == Some(&b'/');
@@ -520,14 +526,20 @@ fn nesting_estimate(html: &str, limit: usize) -> usize {
         let name = b[start..end].to_ascii_lowercase();
         if close {
             if !NOT_NESTING.contains(&name.as_slice()) {
-                depth = depth.saturating_sub(1);
+                open.close(&name);
+                depth = open.len();
             }
             continue;
         }
         let tag_end = memchr::memchr(b'>', &b[end..])
             .map(|e| end + e)
             .unwrap_or(b.len());
-        if RAW.contains(&name.as_slice()) {
+        if open.foreign() && BREAKOUT.contains(&name.as_slice()) {
+            open.leave_foreign();
+            depth = open.len();
+        }
+        let foreign = open.foreign();
+        if !foreign && RAW.contains(&name.as_slice()) {
             // Jump over the raw-text body to its end tag.
             let mut closing = b"</".to_vec();
             closing.extend_from_slice(&name);
@@ -542,10 +554,15 @@ fn nesting_estimate(html: &str, limit: usize) -> usize {
             };
             continue;
         }
-        let self_closed = tag_end > 0 && tag_end <= b.len() && b[..tag_end].ends_with(b"/");
+        // Only SVG and MathML honour `/>` (`<svg/>` too); `<div/>` opens a div like `<div>`.
+        let self_closed = (foreign || name == b"svg" || name == b"math")
+            && tag_end > 0
+            && tag_end <= b.len()
+            && b[..tag_end].ends_with(b"/");
         if NOT_NESTING.contains(&name.as_slice()) || self_closed {
             continue;
         }
+        open.push(name, foreign);
         depth += 1;
         if depth > max {
             max = depth;
@@ -576,6 +593,217 @@ impl Budget {
         match self.deadline {
             Some((t, limit)) if Instant::now() >= t => Err(Error::TimedOut { limit, stage }),
             _ => Ok(()),
+        }
+    }
+}
+
+/// Start tags that end SVG or MathML content: the parser closes the foreign elements first.
+const BREAKOUT: &[&[u8]] = &[
+    b"b",
+    b"big",
+    b"blockquote",
+    b"body",
+    b"br",
+    b"center",
+    b"code",
+    b"dd",
+    b"div",
+    b"dl",
+    b"dt",
+    b"em",
+    b"embed",
+    b"h1",
+    b"h2",
+    b"h3",
+    b"h4",
+    b"h5",
+    b"h6",
+    b"head",
+    b"hr",
+    b"i",
+    b"img",
+    b"li",
+    b"listing",
+    b"menu",
+    b"meta",
+    b"nobr",
+    b"ol",
+    b"p",
+    b"pre",
+    b"ruby",
+    b"s",
+    b"small",
+    b"span",
+    b"strong",
+    b"strike",
+    b"sub",
+    b"sup",
+    b"table",
+    b"tt",
+    b"u",
+    b"ul",
+    b"var",
+];
+
+/// The open elements as [`nesting_estimate`] models them, with what the parser needs to
+/// decide whether an end tag closes anything. Every query is O(1) and every element is
+/// pushed and popped once, so the estimate stays linear in the input.
+#[derive(Default)]
+struct OpenElements {
+    /// Name of each open element, and whether its content is SVG or MathML.
+    stack: Vec<(Vec<u8>, bool)>,
+    /// Stack positions of the open elements of each name.
+    by_name: std::collections::HashMap<Vec<u8>, Vec<usize>>,
+    /// Stack positions of open "special" elements: an end tag of an ordinary element
+    /// (`</span>`) is ignored when one of these was opened after it.
+    special: Vec<usize>,
+    /// Stack positions of open scope boundaries: an end tag of a special element (`</div>`)
+    /// is ignored when one of these was opened after it.
+    boundary: Vec<usize>,
+}
+
+impl OpenElements {
+    const SPECIAL: &'static [&'static [u8]] = &[
+        b"address",
+        b"applet",
+        b"article",
+        b"aside",
+        b"blockquote",
+        b"button",
+        b"center",
+        b"details",
+        b"dir",
+        b"div",
+        b"dl",
+        b"fieldset",
+        b"figcaption",
+        b"figure",
+        b"footer",
+        b"form",
+        b"frameset",
+        b"h1",
+        b"h2",
+        b"h3",
+        b"h4",
+        b"h5",
+        b"h6",
+        b"header",
+        b"hgroup",
+        b"iframe",
+        b"listing",
+        b"main",
+        b"marquee",
+        b"menu",
+        b"nav",
+        b"noembed",
+        b"noframes",
+        b"noscript",
+        b"object",
+        b"ol",
+        b"pre",
+        b"search",
+        b"section",
+        b"select",
+        b"summary",
+        b"table",
+        b"template",
+        b"ul",
+        b"mi",
+        b"mo",
+        b"mn",
+        b"ms",
+        b"mtext",
+        b"annotation-xml",
+        b"foreignobject",
+        b"desc",
+        b"title",
+    ];
+    const BOUNDARY: &'static [&'static [u8]] =
+        &[b"applet", b"marquee", b"object", b"table", b"template"];
+    /// Foreign elements whose content is HTML again.
+    const INTEGRATION: &'static [&'static [u8]] = &[
+        b"foreignobject",
+        b"desc",
+        b"title",
+        b"mi",
+        b"mo",
+        b"mn",
+        b"ms",
+        b"mtext",
+        b"annotation-xml",
+    ];
+
+    fn len(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// Whether the current element's content is SVG or MathML.
+    fn foreign(&self) -> bool {
+        self.stack.last().is_some_and(|e| e.1)
+    }
+
+    /// Opens `name`; `in_foreign` tells whether it starts inside SVG or MathML content.
+    fn push(&mut self, name: Vec<u8>, in_foreign: bool) {
+        let n = name.as_slice();
+        let foreign = if in_foreign {
+            !Self::INTEGRATION.contains(&n)
+        } else {
+            n == b"svg" || n == b"math"
+        };
+        let at = self.stack.len();
+        // Inside SVG or MathML, names like `title` are not HTML's special elements.
+        if !in_foreign || Self::INTEGRATION.contains(&n) {
+            if Self::SPECIAL.contains(&n) {
+                self.special.push(at);
+            }
+            if Self::BOUNDARY.contains(&n) {
+                self.boundary.push(at);
+            }
+        }
+        self.by_name.entry(name.clone()).or_default().push(at);
+        self.stack.push((name, foreign));
+    }
+
+    fn pop(&mut self) {
+        let Some((name, _)) = self.stack.pop() else {
+            return;
+        };
+        let at = self.stack.len();
+        if let Some(v) = self.by_name.get_mut(&name) {
+            v.pop();
+        }
+        if self.special.last() == Some(&at) {
+            self.special.pop();
+        }
+        if self.boundary.last() == Some(&at) {
+            self.boundary.pop();
+        }
+    }
+
+    /// An end tag: closes the latest open `name` and everything opened after it, unless the
+    /// parser would ignore the tag (nothing of that name open, or a special element or
+    /// scope boundary in the way).
+    fn close(&mut self, name: &[u8]) {
+        let Some(&at) = self.by_name.get(name).and_then(|v| v.last()) else {
+            return;
+        };
+        let blockers = if Self::SPECIAL.contains(&name) {
+            &self.boundary
+        } else {
+            &self.special
+        };
+        if blockers.last().is_some_and(|&b| b > at) {
+            return;
+        }
+        while self.stack.len() > at {
+            self.pop();
+        }
+    }
+
+    /// An HTML start tag inside SVG or MathML: the foreign elements are closed first.
+    fn leave_foreign(&mut self) {
+        while self.foreign() {
+            self.pop();
         }
     }
 }
