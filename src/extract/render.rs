@@ -10,13 +10,14 @@ pub fn text(dom: &Dom, roots: &[usize], keep: &[bool]) -> String {
         walk(dom, r, keep, &mut w);
         w.para();
     }
-    drop_repeated_lines(w.finish())
+    let raw = std::mem::take(&mut w.raw);
+    drop_repeated_lines(w.finish(), &raw)
 }
 
 /// Drops a short line that repeats the line just before it. Shop cards and responsive layouts
 /// print the same name or price two or three times (a visible copy, a screen-reader copy, a
 /// mobile copy); a reader sees it once.
-fn drop_repeated_lines(s: String) -> String {
+fn drop_repeated_lines(s: String, raw: &[(usize, usize)]) -> String {
     let mut lines = s.split('\n');
     let Some(first) = lines.next() else {
         return s;
@@ -26,10 +27,23 @@ fn drop_repeated_lines(s: String) -> String {
     let mut last = first.trim();
     let mut newlines = 0;
     let mut dropped = false;
+    let mut at = first.len();
     for line in lines {
         newlines += 1;
+        let start = at + 1;
+        at = start + line.len();
         let t = line.trim();
         if t.is_empty() {
+            continue;
+        }
+        if raw.iter().any(|&(a, b)| start >= a && start < b) {
+            // Preformatted text is the author's own layout, repeats and all.
+            for _ in 0..newlines.min(2) {
+                out.push('\n');
+            }
+            out.push_str(line);
+            last = t;
+            newlines = 0;
             continue;
         }
         // Only short lines (names, prices, labels): a repeated paragraph of prose is a
@@ -63,6 +77,8 @@ struct TextWriter {
     /// An inline element was removed since the last text: if it sat inside a word, the
     /// two halves must not be glued into a word the page never had.
     gap: bool,
+    /// Byte ranges of `out` written verbatim from `<pre>`: code keeps its repeated lines.
+    raw: Vec<(usize, usize)>,
 }
 
 impl TextWriter {
@@ -217,12 +233,14 @@ impl TextWriter {
             self.out
                 .push_str(if self.pending >= 3 { "\n\n" } else { "\n" });
         }
+        let start = self.out.len();
         for (k, line) in s.lines().enumerate() {
             if k > 0 {
                 self.out.push('\n');
             }
             self.out.push_str(line.trim_end());
         }
+        self.raw.push((start, self.out.len()));
         self.pending = 3;
     }
 
@@ -1094,6 +1112,23 @@ pub fn escape_html(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn repeated_short_lines_go_but_code_keeps_its_own() {
+        let html = r#"<html><body><article><h1>T</h1>
+            <p>Some paragraph text that is long enough to be the article body, with commas, and more.</p>
+            <div><span>Dark Roast Coffee</span></div><div><span>Dark Roast Coffee</span></div>
+            <pre><code>if x {
+    y();
+}
+}
+}</code></pre>
+            <p>Another paragraph of the story, long enough to count as prose, with a comma.</p>
+            </article></body></html>"#;
+        let text = crate::Extractor::new().extract(html, None).text;
+        assert_eq!(text.matches("Dark Roast Coffee").count(), 1, "{text}");
+        assert!(text.contains("    y();\n}\n}\n}"), "{text}");
+    }
+
     #[test]
     fn table_spans_are_flattened_and_pipes_escaped() {
         let html = r#"<html><body><article><h1>T</h1>

@@ -806,6 +806,14 @@ impl Ctx<'_, '_> {
             last = ps;
             p = dom.nodes[p as usize].parent;
         }
+        // A quotation is part of a story, never the story itself.
+        while dom.nodes[top].tag == Tag::Blockquote {
+            let p = dom.nodes[top].parent;
+            if p == u32::MAX || p as usize == body || dom.nodes[p as usize].tag == Tag::Html {
+                break;
+            }
+            top = p as usize;
+        }
         // Climb through wrappers that hold nothing else.
         loop {
             let p = dom.nodes[top].parent;
