@@ -159,7 +159,8 @@ fn walk(dom: &Dom, root: usize, keep: &[bool], w: &mut TextWriter) {
         }
         if !keep[i] {
             // A removed block still separated the words around it.
-            if n.tag.is_block() {
+            // A removed inline holding only spaces (`&nbsp;` in a share widget) was one.
+            if n.tag.is_block() || (n.chars == 0 && n.text_end > n.text_start) {
                 w.space();
             } else if n.chars > 0 {
                 w.gap = true;
@@ -598,7 +599,7 @@ impl Md<'_, '_> {
             }
             if !self.keep[j] {
                 // A removed element still separated the words around it.
-                gap |= n.chars > 0 || n.tag.is_block();
+                gap |= n.text_end > n.text_start || n.tag.is_block();
                 continue;
             }
             match n.tag {
@@ -1012,7 +1013,7 @@ impl HtmlWriter<'_, '_, '_> {
             }
             if !self.md.keep[j] {
                 // A removed element still separated the words around it.
-                gap |= n.chars > 0 || n.tag.is_block();
+                gap |= n.text_end > n.text_start || n.tag.is_block();
                 continue;
             }
             match n.tag {
