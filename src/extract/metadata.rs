@@ -904,16 +904,20 @@ fn core_title(chosen: &str, others: &[String]) -> Option<String> {
     Some(format!("{head}{}{tail}", &chosen[start..end]))
 }
 
+/// A heading's text without the permalink anchor documentation generators append
+/// ("Title¶").
+pub fn heading_text<'a>(dom: &'a Dom, i: usize) -> &'a str {
+    dom.text_of(i)
+        .trim_end_matches(['¶', '§', '#', '🔗', '⚓', ' '])
+        .trim()
+}
+
 /// The text of the first `<h1>` in the body that is not inside navigation.
 fn first_heading(dom: &Dom) -> Option<String> {
     let mut h1s = Vec::new();
     for (i, n) in dom.nodes.iter().enumerate() {
         if n.tag == Tag::H(1) {
-            // Without the permalink anchor documentation generators append ("Title¶").
-            let t = dom
-                .text_of(i)
-                .trim_end_matches(['¶', '§', '#', '🔗', '⚓', ' '])
-                .trim();
+            let t = heading_text(dom, i);
             if !t.is_empty() && t.chars().count() < 300 {
                 h1s.push(t.to_string());
             }

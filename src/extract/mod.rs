@@ -364,8 +364,7 @@ pub fn analyse(dom: &dom::Dom, url: Option<&str>) -> Analysis {
         // took one teaser of many. (Its wider net can also trip over chrome and be pruned
         // to nothing; then the article reading stays.)
         let wide = score::select(dom, &meta, PageType::Service);
-        let a = render::text(dom, &sel.roots, &sel.keep_mask()).len();
-        let w = render::text(dom, &wide.roots, &wide.keep_mask()).len();
+        let (a, w) = (sel.kept_chars(dom), wide.kept_chars(dom));
         if w * 4 >= a * 5 {
             sel = wide;
         }
@@ -404,10 +403,7 @@ fn prefer_visible_headline(dom: &dom::Dom, sel: &score::Selection, meta: &mut me
     let (Some(h), None) = (h1s.next(), h1s.next()) else {
         return;
     };
-    let text = dom
-        .text_of(h)
-        .trim_end_matches(['¶', '§', '#', '🔗', '⚓', ' '])
-        .trim();
+    let text = metadata::heading_text(dom, h);
     let words = text.split_whitespace().count();
     if !(3..=30).contains(&words) {
         return;

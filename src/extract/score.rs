@@ -26,6 +26,26 @@ impl Selection {
     pub fn keep_mask(&self) -> Vec<bool> {
         self.removed.iter().map(|r| r.is_none()).collect()
     }
+
+    /// Non-whitespace characters of text the selection keeps: the size of its `text`,
+    /// without rendering it.
+    pub fn kept_chars(&self, dom: &Dom) -> u64 {
+        let mut total = 0u64;
+        for &r in &self.roots {
+            let mut i = r;
+            while i < dom.nodes[r].end as usize {
+                if self.removed[i].is_some() {
+                    i = dom.nodes[i].end as usize;
+                    continue;
+                }
+                if dom.nodes[i].tag == Tag::Text {
+                    total += u64::from(dom.nodes[i].chars);
+                }
+                i += 1;
+            }
+        }
+        total
+    }
 }
 
 struct Ctx<'d, 'a> {
