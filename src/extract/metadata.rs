@@ -1058,11 +1058,7 @@ fn dom_authors(dom: &Dom) -> Vec<String> {
             continue;
         }
         // Inside a comment thread, the byline is a commenter's.
-        if in_ancestor(
-            dom,
-            i,
-            Concepts::COMMENT | Concepts::RELATED | Concepts::FOOTER | Concepts::ASIDE,
-        ) {
+        if in_ancestor(dom, i, OFF_STORY) {
             continue;
         }
         let t = dom.text_of(i);
@@ -1101,15 +1097,7 @@ fn dom_authors(dom: &Dom) -> Vec<String> {
             if (1..=4).contains(&words)
                 && name.chars().next().is_some_and(char::is_uppercase)
                 && !name.chars().any(|c| c.is_ascii_digit())
-                && !in_ancestor(
-                    dom,
-                    i,
-                    Concepts::COMMENT
-                        | Concepts::RELATED
-                        | Concepts::FOOTER
-                        | Concepts::ASIDE
-                        | Concepts::NAV,
-                )
+                && !in_ancestor(dom, i, OFF_STORY | Concepts::NAV)
             {
                 return vec![name.to_string()];
             }
@@ -1119,15 +1107,7 @@ fn dom_authors(dom: &Dom) -> Vec<String> {
             continue;
         }
         if let Some(c) = re.captures(t) {
-            if !in_ancestor(
-                dom,
-                i,
-                Concepts::COMMENT
-                    | Concepts::RELATED
-                    | Concepts::FOOTER
-                    | Concepts::ASIDE
-                    | Concepts::NAV,
-            ) {
+            if !in_ancestor(dom, i, OFF_STORY | Concepts::NAV) {
                 return vec![c[1].to_string()];
             }
         }
@@ -1164,17 +1144,17 @@ fn strip_byline_noise(t: &str) -> String {
     name.to_string()
 }
 
+/// Blocks whose bylines and dates belong to other texts: comments, related stories, the
+/// footer and asides.
+const OFF_STORY: u32 = Concepts::COMMENT | Concepts::RELATED | Concepts::FOOTER | Concepts::ASIDE;
+
 /// A publication date from `<time>` elements or date-classed elements near the top.
 fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
     for (i, n) in dom.nodes.iter().enumerate() {
         if n.tag != Tag::Time {
             continue;
         }
-        if in_ancestor(
-            dom,
-            i,
-            Concepts::COMMENT | Concepts::RELATED | Concepts::FOOTER | Concepts::ASIDE,
-        ) {
+        if in_ancestor(dom, i, OFF_STORY) {
             continue;
         }
         if let Some(d) = dom.attr(i, "datetime").and_then(dates::parse_iso) {
@@ -1191,11 +1171,7 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
         if !n.concepts.any(Concepts::BYLINE | Concepts::META) && !has_date_class(dom, i) {
             continue;
         }
-        if in_ancestor(
-            dom,
-            i,
-            Concepts::COMMENT | Concepts::RELATED | Concepts::FOOTER | Concepts::ASIDE,
-        ) {
+        if in_ancestor(dom, i, OFF_STORY) {
             continue;
         }
         if let Some(d) = dates::parse_text(dom.text_of(i)) {
