@@ -5,6 +5,7 @@ use super::chrome::{self, HeadingKind, Reason};
 use super::classify::Concepts;
 use super::dom::{Dom, Tag};
 use super::metadata::{self, Meta};
+use super::side;
 use crate::record::PageType;
 
 /// The outcome of content selection, as per-node decisions over the arena.
@@ -415,17 +416,7 @@ impl Ctx<'_, '_> {
         if node.tag == Tag::Text || node.chars < 800 || self.protected[i] {
             return false;
         }
-        let names = |a: &str| {
-            self.dom.attr(i, a).is_some_and(|v| {
-                let v = v.to_ascii_lowercase();
-                !v.contains("editorial")
-                    && (v.contains("review")
-                        || v.contains("yotpo")
-                        || v.starts_with("bv-")
-                        || v.contains(" bv-"))
-            })
-        };
-        names("class") || names("id")
+        side::names_reviews(self.dom, i)
     }
 
     /// Whether node `i` is a button-styled control ("Quick shop", "Add to cart", "Read

@@ -21,6 +21,22 @@ pub fn comments(dom: &Dom, sections: &[usize]) -> Vec<Comment> {
     out
 }
 
+/// Whether node `i`'s class or id names customer reviews ("reviews", Yotpo, Bazaarvoice's
+/// `bv-`), and not editorial press quotes.
+pub fn names_reviews(dom: &Dom, i: usize) -> bool {
+    let names = |a: &str| {
+        dom.attr(i, a).is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            !v.contains("editorial")
+                && (v.contains("review")
+                    || v.contains("yotpo")
+                    || v.starts_with("bv-")
+                    || v.contains(" bv-"))
+        })
+    };
+    names("class") || names("id")
+}
+
 fn signature(dom: &Dom, i: usize) -> (Tag, String) {
     let class = dom
         .attr(i, "class")
@@ -37,7 +53,9 @@ fn comments_in(dom: &Dom, sec: usize, out: &mut Vec<Comment>) {
     let mut cands = Vec::new();
     for i in sec + 1..end {
         let n = &dom.nodes[i];
-        // A product's customer reviews come as review-classed blocks.
+        // A product's customer reviews come as review-classed blocks. Only the class: the
+        // review body inside an item often carries a review id of its own
+        // ([`names_reviews`] finds the section, not its items).
         let item_like = matches!(n.tag, Tag::Li | Tag::Article)
             || (matches!(n.tag, Tag::Div | Tag::Section)
                 && (n.concepts.any(Concepts::COMMENT)
