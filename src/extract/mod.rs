@@ -14,6 +14,7 @@ pub mod dom;
 pub mod metadata;
 pub mod pagetype;
 pub mod pagetype_model;
+mod rawtext;
 pub mod render;
 pub mod score;
 pub mod side;
@@ -818,8 +819,7 @@ fn parse_within(html: &str, max_nodes: usize, budget: &Budget) -> Result<Html> {
 
 fn parse_chunked(html: &str, chunk: usize, max_nodes: usize, budget: &Budget) -> Result<Html> {
     use html5ever::tendril::{StrTendril, TendrilSink};
-    let html = neutralize_noscript_frames(html);
-    let html = cap_attributes(&html, MAX_ATTRIBUTES);
+    let html = prepare(html);
     let mut parser = parser();
     let nodes = |p: &html5ever::driver::Parser<scraper::HtmlTreeSink>| {
         p.tokenizer.sink.sink.0.borrow().tree.nodes().len()
@@ -853,8 +853,21 @@ fn parse_chunked(html: &str, chunk: usize, max_nodes: usize, budget: &Budget) ->
 /// Parses a document in one go, without limits (for the debugging entry points).
 fn parse(html: &str) -> Html {
     use html5ever::tendril::TendrilSink;
+    parser().one(&*prepare(html))
+}
+
+/// The source as the parser gets it: `<noscript>` frames made inert, script and style
+/// bodies cut out, and attributes capped per tag.
+fn prepare(html: &str) -> std::borrow::Cow<'_, str> {
     let html = neutralize_noscript_frames(html);
-    parser().one(&*cap_attributes(&html, MAX_ATTRIBUTES))
+    let html = match rawtext::blank(&html) {
+        std::borrow::Cow::Borrowed(_) => html,
+        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
+    };
+    match cap_attributes(&html, MAX_ATTRIBUTES) {
+        std::borrow::Cow::Borrowed(_) => html,
+        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
+    }
 }
 
 /// Attributes kept per start tag; real pages stay far below it.
