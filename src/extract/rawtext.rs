@@ -8,10 +8,12 @@
 //! The scan follows the HTML tokenizer's states closely enough never to cut anything the
 //! parser would not have put inside a script or style: it skips comments, markup
 //! declarations, attribute values and the other raw-text and RCDATA elements (`<title>`,
-//! `<textarea>`, `<xmp>`, `<iframe>`, `<noembed>`, `<noframes>`), stops at `<plaintext>`, and
-//! gives up on the rest of the page at a script whose body holds `<!--` (the "escaped"
-//! tokenizer states, where `</script>` may not end it). When unsure it leaves bytes alone:
-//! a missed cut costs time, a wrong one would cost text.
+//! `<textarea>`, `<xmp>`, `<iframe>`, `<noembed>`, `<noframes>`), and models the tree-builder
+//! states that change what is raw text: SVG and MathML content, `<select>`, `<template>`.
+//! It stops cutting for the rest of the page where it could only guess: `<plaintext>`,
+//! `<frameset>`, a script whose body holds `<!--` (the "escaped" tokenizer states, where
+//! `</script>` may not end it), HTML inside foreign content, an end tag in foreign content
+//! that closes nothing it knows of. A missed cut costs time, a wrong one would cost text.
 
 use std::borrow::Cow;
 
