@@ -1,8 +1,9 @@
 //! Attribute classification: each element's tag, role, class, id and ARIA hints mapped once
 //! to a bit set of concepts (navigation, share bar, related block, comments, content...).
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use super::dom::Tag;
 use scraper::node::Element;
@@ -87,8 +88,19 @@ pub const BOILERPLATE: u32 = Concepts::NAV
     | Concepts::SIDEBAR
     | Concepts::TOC;
 
+/// Concepts of each distinct class, id or label value seen on a page: pages repeat the same
+/// few values on thousands of elements, so each is matched once.
+#[derive(Default)]
+pub struct NameCache<'a>(FxHashMap<&'a str, u32>);
+
+impl<'a> NameCache<'a> {
+    fn concepts(&mut self, v: &'a str) -> u32 {
+        *self.0.entry(v).or_insert_with(|| name_concepts(v))
+    }
+}
+
 /// Classifies one element.
-pub fn classify(el: &Element, tag: Tag) -> Concepts {
+pub fn classify<'a>(el: &'a Element, tag: Tag, names: &mut NameCache<'a>) -> Concepts {
     let mut bits = match tag {
         Tag::Nav => Concepts::NAV,
         Tag::Footer => Concepts::FOOTER,
@@ -147,7 +159,7 @@ pub fn classify(el: &Element, tag: Tag) -> Concepts {
             }
             "class" | "id" | "data-component" | "data-module" | "data-testid" | "aria-label"
             | "data-block" | "data-type" => {
-                bits |= name_concepts(v);
+                bits |= names.concepts(v);
             }
             _ => {}
         }
@@ -376,10 +388,10 @@ fn substring_matcher() -> &'static aho_corasick::AhoCorasick {
     })
 }
 
-fn token_table() -> &'static HashMap<&'static str, u32> {
-    static T: OnceLock<HashMap<&'static str, u32>> = OnceLock::new();
+fn token_table() -> &'static FxHashMap<&'static str, u32> {
+    static T: OnceLock<FxHashMap<&'static str, u32>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut m: HashMap<&'static str, u32> = HashMap::new();
+        let mut m: FxHashMap<&'static str, u32> = FxHashMap::default();
         for (k, b) in TOKENS {
             *m.entry(k).or_default() |= b;
         }
@@ -430,19 +442,23 @@ fn name_concepts(v: &str) -> u32 {
             bits |= b;
         }
         if tok.contains(['-', '_']) {
-            let parts: Vec<&str> = tok.split(['-', '_']).collect();
-            for (k, part) in parts.iter().enumerate() {
+            let small = tok
+                .split(['-', '_'])
+                .any(|p| SMALL_BREAKPOINTS.contains(&p));
+            let mut parts = tok.split(['-', '_']).peekable();
+            while let Some(part) = parts.next() {
+                let last = parts.peek().is_none();
                 if let Some(b) = table.get(part) {
                     // Parts flag only the structural concepts, not the content hints,
                     // so that "post-meta" does not read as content.
                     let mut b = b & !(Concepts::CONTENT_WEAK | Concepts::TITLE);
                     // "post-tags" is a tag strip; "tag-dinosaurs" is a taxonomy class that
                     // WordPress puts on every post.
-                    if k + 1 != parts.len() {
+                    if !last {
                         b &= !Concepts::TAGS;
                     }
                     // "hidden-xs", "is-hidden-mobile": hidden on small screens only.
-                    if parts.iter().any(|p| SMALL_BREAKPOINTS.contains(p)) {
+                    if small {
                         b &= !Concepts::HIDDEN;
                     }
                     bits |= b;

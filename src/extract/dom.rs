@@ -288,6 +288,7 @@ impl<'a> Dom<'a> {
         let mut open: Vec<usize> = Vec::new();
         let mut body = None;
         let mut last_space = true;
+        let mut names = classify::NameCache::default();
         while let Some((node, parent, depth, in_link)) = stack.pop() {
             // `open` is always the ancestor chain of the last element pushed, so everything
             // above this node's parent has ended.
@@ -352,7 +353,7 @@ impl<'a> Dom<'a> {
                     let tag = Tag::from_name(name);
                     let idx = self.nodes.len();
                     let mut n = Node::new(tag, parent, depth, node.id(), self.text.len() as u32);
-                    n.concepts = classify::classify(el, tag);
+                    n.concepts = classify::classify(el, tag, &mut names);
                     if tag == Tag::Img {
                         n.imgs = 1;
                     }
