@@ -3,7 +3,7 @@
 //! summary and `articleBody`, the page-type model's certainty...). Weights are fitted by
 //! `scripts/train_confidence.py` to predict a shingle F1 of at least 0.8.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashMap;
 
 use super::dom::{Dom, Tag};
 use super::metadata::Meta;
@@ -31,20 +31,42 @@ const WEIGHTS: [f32; 11] = [
 ];
 const BIAS: f32 = -1.3753;
 
-fn words(s: &str) -> HashSet<String> {
+/// The words of `s` longer than two characters, as they are written.
+fn raw_words(s: &str) -> impl Iterator<Item = &str> {
     s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() > 2)
-        .map(|w| w.to_lowercase())
-        .collect()
+        .filter(|w| w.chars().nth(2).is_some())
 }
 
-/// Share of `part`'s words that occur in `whole`.
-fn overlap(part: &str, whole: &HashSet<String>) -> f32 {
-    let p = words(part);
+/// Share of `part`'s distinct words (ignoring case) that occur in `whole`.
+///
+/// Only `part` (a description or JSON-LD body) is turned into a set; the page text is read
+/// once, and lowercased only for words that are not lowercase already.
+fn overlap(part: &str, whole: &str) -> f32 {
+    let mut p: FxHashMap<String, bool> =
+        raw_words(part).map(|w| (w.to_lowercase(), false)).collect();
     if p.is_empty() {
         return 0.0;
     }
-    p.iter().filter(|w| whole.contains(*w)).count() as f32 / p.len() as f32
+    let mut found = 0;
+    for w in raw_words(whole) {
+        let lower;
+        let key = if w.chars().any(char::is_uppercase) {
+            lower = w.to_lowercase();
+            lower.as_str()
+        } else {
+            w
+        };
+        if let Some(seen) = p.get_mut(key) {
+            if !*seen {
+                *seen = true;
+                found += 1;
+                if found == p.len() {
+                    break;
+                }
+            }
+        }
+    }
+    found as f32 / p.len() as f32
 }
 
 /// Computes the signals for one extraction.
@@ -76,15 +98,14 @@ pub fn signals(
         }
     }
     let body_chars = dom.nodes[dom.body].chars.max(1);
-    let text_words = words(text);
     let n_words = text.split_whitespace().count() as f32;
     let desc = meta
         .description
         .as_deref()
-        .map(|d| overlap(d, &text_words))
+        .map(|d| overlap(d, text))
         .unwrap_or(0.0);
     let (has_ab, ab) = match meta.article_body.as_deref() {
-        Some(ab) if ab.len() > 200 => (1.0, overlap(ab, &text_words)),
+        Some(ab) if ab.len() > 200 => (1.0, overlap(ab, text)),
         _ => (0.0, 0.0),
     };
     let title_in_root = sel
