@@ -12,9 +12,10 @@ pub mod confidence;
 pub mod dates;
 pub mod dom;
 pub mod metadata;
+mod nesting;
 pub mod pagetype;
 pub mod pagetype_model;
-mod rawtext;
+mod prescan;
 pub mod render;
 pub mod score;
 pub mod side;
@@ -248,7 +249,7 @@ impl Extractor {
         if !has_markup(html) {
             return Err(Error::NotHtml("no HTML markup".into()));
         }
-        let depth = nesting_estimate(html, self.opts.max_depth);
+        let depth = nesting::nesting_estimate(html, self.opts.max_depth);
         if depth > self.opts.max_depth {
             return Err(Error::TooDeep(self.opts.max_depth));
         }
@@ -439,138 +440,6 @@ fn has_markup(html: &str) -> bool {
     })
 }
 
-/// Estimates the deepest element nesting from the raw markup, stopping once past `limit`.
-///
-/// Every start tag counts except void elements, elements the parser closes by itself
-/// (`<p>`, `<li>`, table parts...) and self-closed `<x/>` in SVG and MathML content, so the
-/// estimate never exceeds the real depth on sane markup; script and style bodies are skipped.
-///
-/// End tags are matched against a model of the parser's open elements, because the parser
-/// ignores a stray `</b>` and does not self-close `<div/>`: the fuzzer found that counting
-/// every end tag as a close let `<div></b>` repeated 20 000 times (180 KB) through at a real
-/// depth of 20 000, and html5ever's quadratic scope checks then took seconds.
-fn nesting_estimate(html: &str, limit: usize) -> usize {
-    const NOT_NESTING: &[&[u8]] = &[
-        b"area",
-        b"base",
-        b"br",
-        b"col",
-        b"embed",
-        b"hr",
-        b"img",
-        b"input",
-        b"link",
-        b"meta",
-        b"source",
-        b"track",
-        b"wbr",
-        b"param",
-        b"keygen",
-        b"basefont",
-        b"bgsound",
-        b"frame",
-        b"p",
-        b"li",
-        b"dt",
-        b"dd",
-        b"option",
-        b"optgroup",
-        b"tr",
-        b"td",
-        b"th",
-        b"thead",
-        b"tbody",
-        b"tfoot",
-        b"colgroup",
-        b"caption",
-        b"rb",
-        b"rt",
-        b"rp",
-        b"rtc",
-        b"html",
-        b"head",
-        b"body",
-        b"image",
-        b"isindex",
-    ];
-    const RAW: &[&[u8]] = &[
-        b"script",
-        b"style",
-        b"textarea",
-        b"xmp",
-        b"title",
-        b"plaintext",
-    ];
-    let b = html.as_bytes();
-    let mut depth: usize = 0;
-    let mut max = 0;
-    let mut i = 0;
-    let mut open = OpenElements::default();
-    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
-        i += off + 1;
-        let close = b.get(i) == Some(&b'/');
-        let start = if close { i + 1 } else { i };
-        let mut end = start;
-        while end < b.len()
-            && end - start < 16
-            && (b[end].is_ascii_alphanumeric() || b[end] == b'-' || b[end] == b':')
-        {
-            end += 1;
-        }
-        if end == start || end >= b.len() || !b[start].is_ascii_alphabetic() {
-            continue;
-        }
-        let name = b[start..end].to_ascii_lowercase();
-        if close {
-            if !NOT_NESTING.contains(&name.as_slice()) {
-                open.close(&name);
-                depth = open.len();
-            }
-            continue;
-        }
-        let tag_end = memchr::memchr(b'>', &b[end..])
-            .map(|e| end + e)
-            .unwrap_or(b.len());
-        if open.foreign() && BREAKOUT.contains(&name.as_slice()) {
-            open.leave_foreign();
-            depth = open.len();
-        }
-        let foreign = open.foreign();
-        if !foreign && RAW.contains(&name.as_slice()) {
-            // Jump over the raw-text body to its end tag.
-            let mut closing = b"</".to_vec();
-            closing.extend_from_slice(&name);
-            let rest = &b[tag_end.min(b.len())..];
-            let lower_find = memchr::memmem::find_iter(rest, b"</").find(|&k| {
-                rest.len() >= k + closing.len()
-                    && rest[k..k + closing.len()].eq_ignore_ascii_case(&closing)
-            });
-            i = match lower_find {
-                Some(k) => tag_end + k + closing.len(),
-                None => b.len(),
-            };
-            continue;
-        }
-        // Only SVG and MathML honour `/>` (`<svg/>` too); `<div/>` opens a div like `<div>`.
-        let self_closed = (foreign || name == b"svg" || name == b"math")
-            && tag_end > 0
-            && tag_end <= b.len()
-            && b[..tag_end].ends_with(b"/");
-        if NOT_NESTING.contains(&name.as_slice()) || self_closed {
-            continue;
-        }
-        open.push(name, foreign);
-        depth += 1;
-        if depth > max {
-            max = depth;
-            if max > limit {
-                return max;
-            }
-        }
-    }
-    max
-}
-
 /// The per-page time budget: a deadline fixed when extraction starts.
 struct Budget {
     deadline: Option<(Instant, Duration)>,
@@ -590,217 +459,6 @@ impl Budget {
         match self.deadline {
             Some((t, limit)) if Instant::now() >= t => Err(Error::TimedOut { limit, stage }),
             _ => Ok(()),
-        }
-    }
-}
-
-/// Start tags that end SVG or MathML content: the parser closes the foreign elements first.
-const BREAKOUT: &[&[u8]] = &[
-    b"b",
-    b"big",
-    b"blockquote",
-    b"body",
-    b"br",
-    b"center",
-    b"code",
-    b"dd",
-    b"div",
-    b"dl",
-    b"dt",
-    b"em",
-    b"embed",
-    b"h1",
-    b"h2",
-    b"h3",
-    b"h4",
-    b"h5",
-    b"h6",
-    b"head",
-    b"hr",
-    b"i",
-    b"img",
-    b"li",
-    b"listing",
-    b"menu",
-    b"meta",
-    b"nobr",
-    b"ol",
-    b"p",
-    b"pre",
-    b"ruby",
-    b"s",
-    b"small",
-    b"span",
-    b"strong",
-    b"strike",
-    b"sub",
-    b"sup",
-    b"table",
-    b"tt",
-    b"u",
-    b"ul",
-    b"var",
-];
-
-/// The open elements as [`nesting_estimate`] models them, with what the parser needs to
-/// decide whether an end tag closes anything. Every query is O(1) and every element is
-/// pushed and popped once, so the estimate stays linear in the input.
-#[derive(Default)]
-struct OpenElements {
-    /// Name of each open element, and whether its content is SVG or MathML.
-    stack: Vec<(Vec<u8>, bool)>,
-    /// Stack positions of the open elements of each name.
-    by_name: std::collections::HashMap<Vec<u8>, Vec<usize>>,
-    /// Stack positions of open "special" elements: an end tag of an ordinary element
-    /// (`</span>`) is ignored when one of these was opened after it.
-    special: Vec<usize>,
-    /// Stack positions of open scope boundaries: an end tag of a special element (`</div>`)
-    /// is ignored when one of these was opened after it.
-    boundary: Vec<usize>,
-}
-
-impl OpenElements {
-    const SPECIAL: &'static [&'static [u8]] = &[
-        b"address",
-        b"applet",
-        b"article",
-        b"aside",
-        b"blockquote",
-        b"button",
-        b"center",
-        b"details",
-        b"dir",
-        b"div",
-        b"dl",
-        b"fieldset",
-        b"figcaption",
-        b"figure",
-        b"footer",
-        b"form",
-        b"frameset",
-        b"h1",
-        b"h2",
-        b"h3",
-        b"h4",
-        b"h5",
-        b"h6",
-        b"header",
-        b"hgroup",
-        b"iframe",
-        b"listing",
-        b"main",
-        b"marquee",
-        b"menu",
-        b"nav",
-        b"noembed",
-        b"noframes",
-        b"noscript",
-        b"object",
-        b"ol",
-        b"pre",
-        b"search",
-        b"section",
-        b"select",
-        b"summary",
-        b"table",
-        b"template",
-        b"ul",
-        b"mi",
-        b"mo",
-        b"mn",
-        b"ms",
-        b"mtext",
-        b"annotation-xml",
-        b"foreignobject",
-        b"desc",
-        b"title",
-    ];
-    const BOUNDARY: &'static [&'static [u8]] =
-        &[b"applet", b"marquee", b"object", b"table", b"template"];
-    /// Foreign elements whose content is HTML again.
-    const INTEGRATION: &'static [&'static [u8]] = &[
-        b"foreignobject",
-        b"desc",
-        b"title",
-        b"mi",
-        b"mo",
-        b"mn",
-        b"ms",
-        b"mtext",
-        b"annotation-xml",
-    ];
-
-    fn len(&self) -> usize {
-        self.stack.len()
-    }
-
-    /// Whether the current element's content is SVG or MathML.
-    fn foreign(&self) -> bool {
-        self.stack.last().is_some_and(|e| e.1)
-    }
-
-    /// Opens `name`; `in_foreign` tells whether it starts inside SVG or MathML content.
-    fn push(&mut self, name: Vec<u8>, in_foreign: bool) {
-        let n = name.as_slice();
-        let foreign = if in_foreign {
-            !Self::INTEGRATION.contains(&n)
-        } else {
-            n == b"svg" || n == b"math"
-        };
-        let at = self.stack.len();
-        // Inside SVG or MathML, names like `title` are not HTML's special elements.
-        if !in_foreign || Self::INTEGRATION.contains(&n) {
-            if Self::SPECIAL.contains(&n) {
-                self.special.push(at);
-            }
-            if Self::BOUNDARY.contains(&n) {
-                self.boundary.push(at);
-            }
-        }
-        self.by_name.entry(name.clone()).or_default().push(at);
-        self.stack.push((name, foreign));
-    }
-
-    fn pop(&mut self) {
-        let Some((name, _)) = self.stack.pop() else {
-            return;
-        };
-        let at = self.stack.len();
-        if let Some(v) = self.by_name.get_mut(&name) {
-            v.pop();
-        }
-        if self.special.last() == Some(&at) {
-            self.special.pop();
-        }
-        if self.boundary.last() == Some(&at) {
-            self.boundary.pop();
-        }
-    }
-
-    /// An end tag: closes the latest open `name` and everything opened after it, unless the
-    /// parser would ignore the tag (nothing of that name open, or a special element or
-    /// scope boundary in the way).
-    fn close(&mut self, name: &[u8]) {
-        let Some(&at) = self.by_name.get(name).and_then(|v| v.last()) else {
-            return;
-        };
-        let blockers = if Self::SPECIAL.contains(&name) {
-            &self.boundary
-        } else {
-            &self.special
-        };
-        if blockers.last().is_some_and(|&b| b > at) {
-            return;
-        }
-        while self.stack.len() > at {
-            self.pop();
-        }
-    }
-
-    /// An HTML start tag inside SVG or MathML: the foreign elements are closed first.
-    fn leave_foreign(&mut self) {
-        while self.foreign() {
-            self.pop();
         }
     }
 }
@@ -860,11 +518,7 @@ fn parse(html: &str) -> Html {
 /// bodies cut out, and attributes capped per tag.
 fn prepare(html: &str) -> std::borrow::Cow<'_, str> {
     let html = neutralize_noscript_frames(html);
-    let html = match rawtext::blank(&html) {
-        std::borrow::Cow::Borrowed(_) => html,
-        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
-    };
-    match cap_attributes(&html, MAX_ATTRIBUTES) {
+    match prescan::clean(&html, MAX_ATTRIBUTES) {
         std::borrow::Cow::Borrowed(_) => html,
         std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
     }
@@ -872,86 +526,6 @@ fn prepare(html: &str) -> std::borrow::Cow<'_, str> {
 
 /// Attributes kept per start tag; real pages stay far below it.
 const MAX_ATTRIBUTES: usize = 1024;
-
-/// Drops the attributes of a start tag beyond the first `max`. html5ever compares each
-/// attribute with all earlier ones of its tag (to drop duplicates), so one tag with 50,000
-/// attributes takes minutes to parse; no extraction decision reads the 1,025th attribute.
-///
-/// Scans tags as the HTML tokenizer does (names, `=`, quoted and unquoted values) in one
-/// linear pass. Inside scripts, styles and comments, which the tokenizer does not split into
-/// tags, a run of over `max` space-separated words after a `<` and before any `>` would lose
-/// the words past `max`; that never touches page text.
-fn cap_attributes(html: &str, max: usize) -> std::borrow::Cow<'_, str> {
-    let b = html.as_bytes();
-    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r');
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
-        i += off + 1;
-        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
-            continue;
-        }
-        let mut k = i;
-        while k < b.len() && !ws(b[k]) && b[k] != b'/' && b[k] != b'>' {
-            k += 1;
-        }
-        let mut count = 0;
-        let mut cut_from = None;
-        loop {
-            while k < b.len() && (ws(b[k]) || b[k] == b'/') {
-                k += 1;
-            }
-            if k >= b.len() || b[k] == b'>' {
-                break;
-            }
-            count += 1;
-            if count == max + 1 {
-                cut_from = Some(k);
-            }
-            // The name (its first character may be `=`), then an optional value.
-            k += 1;
-            while k < b.len() && !ws(b[k]) && !matches!(b[k], b'/' | b'>' | b'=') {
-                k += 1;
-            }
-            let mut m = k;
-            while m < b.len() && ws(b[m]) {
-                m += 1;
-            }
-            if m < b.len() && b[m] == b'=' {
-                m += 1;
-                while m < b.len() && ws(b[m]) {
-                    m += 1;
-                }
-                if m < b.len() && (b[m] == b'"' || b[m] == b'\'') {
-                    let q = b[m];
-                    m = memchr::memchr(q, &b[m + 1..]).map_or(b.len(), |e| m + 1 + e + 1);
-                } else {
-                    while m < b.len() && !ws(b[m]) && b[m] != b'>' {
-                        m += 1;
-                    }
-                }
-                k = m;
-            }
-        }
-        if let Some(c) = cut_from {
-            cuts.push((c, k));
-        }
-        i = k.max(i);
-    }
-    if cuts.is_empty() {
-        return std::borrow::Cow::Borrowed(html);
-    }
-    let mut out = String::with_capacity(html.len());
-    let mut pos = 0;
-    for (from, to) in cuts {
-        // Cut points are ASCII bytes (an attribute's first byte after whitespace or `/`,
-        // and `>` or the end), so both are character boundaries.
-        out.push_str(&html[pos..from]);
-        pos = to;
-    }
-    out.push_str(&html[pos..]);
-    std::borrow::Cow::Owned(out)
-}
 
 fn parser() -> html5ever::driver::Parser<scraper::HtmlTreeSink> {
     let opts = html5ever::ParseOpts {
@@ -1221,7 +795,7 @@ mod tests {
     fn attributes_past_the_cap_are_dropped() {
         let attrs: String = (0..3000).map(|i| format!(" a{i}=\"v {i} >\"")).collect();
         let html = format!("<p id=x{attrs} b=1>text</p><p c='1'>more</p>");
-        let capped = cap_attributes(&html, 1000);
+        let capped = prescan::clean(&html, 1000);
         let doc = parse(&capped);
         let sel = scraper::Selector::parse("p").unwrap();
         let ps: Vec<_> = doc.select(&sel).collect();
@@ -1234,11 +808,11 @@ mod tests {
         // Ordinary markup is left alone, without a copy.
         let page = "<a href=x title='a > b'>t</a> if (a<b) x <img src=y alt>";
         assert!(matches!(
-            cap_attributes(page, 8),
+            prescan::clean(page, 8),
             std::borrow::Cow::Borrowed(_)
         ));
         assert!(matches!(
-            cap_attributes(page, 2),
+            prescan::clean(page, 2),
             std::borrow::Cow::Owned(_)
         ));
     }

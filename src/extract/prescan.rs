@@ -1,19 +1,23 @@
-//! Empties the bodies of `<script>` and `<style>` elements before parsing.
+//! The source as the parser gets it: script and style bodies cut out, and attributes past a
+//! cap per tag dropped, in one scan.
 //!
 //! A quarter to a half of a modern page's bytes are inline scripts and style sheets, and
 //! html5ever tokenizes them character by character into text nodes that no pass reads.
 //! Only JSON-LD scripts carry anything the extractor uses, so every other script or style
-//! body is cut out of the source and the parser never sees it.
+//! body is cut out of the source and the parser never sees it. html5ever compares each
+//! attribute with all earlier ones of its tag (to drop duplicates), so one tag with 50,000
+//! attributes takes minutes to parse; no extraction decision reads the 1,025th attribute.
 //!
 //! The scan follows the HTML tokenizer's states closely enough never to cut anything the
 //! parser would not have put inside a script or style: it skips comments, markup
 //! declarations, attribute values and the other raw-text and RCDATA elements (`<title>`,
 //! `<textarea>`, `<xmp>`, `<iframe>`, `<noembed>`, `<noframes>`), and models the tree-builder
 //! states that change what is raw text: SVG and MathML content, `<select>`, `<template>`.
-//! It stops cutting for the rest of the page where it could only guess: `<plaintext>`,
-//! `<frameset>`, a script whose body holds `<!--` (the "escaped" tokenizer states, where
-//! `</script>` may not end it), HTML inside foreign content, an end tag in foreign content
-//! that closes nothing it knows of. A missed cut costs time, a wrong one would cost text.
+//! It stops cutting bodies for the rest of the page where it could only guess:
+//! `<plaintext>`, `<frameset>`, a script whose body holds `<!--` (the "escaped" tokenizer
+//! states, where `</script>` may not end it), HTML inside foreign content, an end tag in
+//! foreign content that closes nothing it knows of. A missed cut costs time, a wrong one
+//! would cost text. Attributes are still capped there, tag by tag.
 
 use std::borrow::Cow;
 
@@ -29,43 +33,69 @@ const RAW: &[&[u8]] = &[
     b"noframes",
 ];
 
-/// Returns `html` with the body of every `<script>` (but JSON-LD) and `<style>` removed.
-pub(crate) fn blank(html: &str) -> Cow<'_, str> {
+/// Returns `html` with the body of every `<script>` (but JSON-LD) and `<style>` removed,
+/// and the attributes of each tag past the first `max_attributes` dropped.
+pub(crate) fn clean(html: &str, max_attributes: usize) -> Cow<'_, str> {
     let b = html.as_bytes();
     let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let rest = scan(b, max_attributes, &mut cuts);
+    if rest < b.len() {
+        cap_attributes(b, rest, max_attributes, &mut cuts);
+    }
+    if cuts.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut pos = 0;
+    for (from, to) in cuts {
+        // Cut ends are next to ASCII bytes (`>`, `<`, whitespace, `/`) or at the end, so
+        // they are character boundaries.
+        out.push_str(&html[pos..from]);
+        pos = to;
+    }
+    out.push_str(&html[pos..]);
+    Cow::Owned(out)
+}
+
+/// The full scan: records its cuts and returns where it stopped understanding the page
+/// (the length of the page when it never did).
+fn scan(b: &[u8], max_attributes: usize, cuts: &mut Vec<(usize, usize)>) -> usize {
     let mut m = Mode::default();
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
-        i += off + 1;
+        let lt = i + off;
+        i = lt + 1;
         let next = match b.get(i) {
             Some(b'!') => markup_declaration(b, i, m.foreign()),
             Some(b'?') => memchr::memchr(b'>', &b[i..]).map(|e| i + e + 1),
             Some(b'/') if b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) => {
                 let ne = name_end(b, i + 1);
                 if !m.end_tag(&b[i + 1..ne]) {
-                    break;
+                    return lt;
                 }
-                tag_end(b, ne)
+                tag_end(b, ne, max_attributes, cuts)
             }
             // `</>` is dropped and `</` before anything else opens a bogus comment.
             Some(b'/') => memchr::memchr(b'>', &b[i..]).map(|e| i + e + 1),
             Some(c) if c.is_ascii_alphabetic() => {
                 let ne = name_end(b, i);
                 let name = &b[i..ne];
-                let Some(te) = tag_end(b, ne) else { break };
+                let Some(te) = tag_end(b, ne, max_attributes, cuts) else {
+                    return lt;
+                };
                 let self_closing = b[..te - 1].ends_with(b"/");
                 match m.start_tag(name, self_closing) {
                     Start::Markup => Some(te),
-                    Start::GiveUp => None,
+                    Start::GiveUp => return te,
                     Start::Raw { cut } => {
                         let Some(close) = closing_tag(&b[te..], name) else {
-                            break;
+                            return te;
                         };
                         let body = &b[te..te + close];
                         let script = name.eq_ignore_ascii_case(b"script");
                         if script && memchr::memmem::find(body, b"<!--").is_some() {
                             // The escaped states: an inner `<script>` can make `</script>` text.
-                            break;
+                            return te;
                         }
                         if cut && close > 0 && !(script && is_json_ld(&b[ne..te])) {
                             cuts.push((te, te + close));
@@ -78,21 +108,29 @@ pub(crate) fn blank(html: &str) -> Cow<'_, str> {
         };
         match next {
             Some(n) => i = n,
-            None => break,
+            None => return lt,
         }
     }
-    if cuts.is_empty() {
-        return Cow::Borrowed(html);
+    b.len()
+}
+
+/// Caps the attributes of every start tag from `from` on, without following the page's
+/// structure: the fallback past the point where [`scan`] stopped. Inside scripts, styles
+/// and comments a run of over `max` words after a `<` would lose the words past `max`,
+/// which never touches page text.
+fn cap_attributes(b: &[u8], from: usize, max: usize, cuts: &mut Vec<(usize, usize)>) {
+    let mut i = from;
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        i += off + 1;
+        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let tag = attributes(b, name_end(b, i), max);
+        if let Some(c) = tag.cut_from {
+            cuts.push((c, tag.end));
+        }
+        i = tag.end.max(i);
     }
-    let mut out = String::with_capacity(html.len());
-    let mut pos = 0;
-    for (from, to) in cuts {
-        // Both ends are next to ASCII `>` and `<`, so they are character boundaries.
-        out.push_str(&html[pos..from]);
-        pos = to;
-    }
-    out.push_str(&html[pos..]);
-    Cow::Owned(out)
 }
 
 /// Where the scan goes after `<!` at `i - 1`: past the comment, CDATA section or
@@ -352,19 +390,37 @@ fn name_end(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The position just past the `>` that ends a tag whose name ends at `k`, reading
-/// attribute values as the tokenizer does (a quoted value may hold `>`).
-fn tag_end(b: &[u8], mut k: usize) -> Option<usize> {
+/// Where a tag's attributes end, read as the tokenizer reads them (a quoted value may hold
+/// `>`), and where its attributes past the first `max` begin.
+struct Attributes {
+    /// The `>` that ends the tag, or the end of the page.
+    end: usize,
+    /// Whether the tag has its `>`.
+    closed: bool,
+    /// The first attribute past `max`.
+    cut_from: Option<usize>,
+}
+
+/// Reads the attributes of a tag whose name ends at `k`.
+fn attributes(b: &[u8], mut k: usize, max: usize) -> Attributes {
     let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r');
+    let mut count = 0;
+    let mut cut_from = None;
     loop {
         while k < b.len() && (ws(b[k]) || b[k] == b'/') {
             k += 1;
         }
-        if k >= b.len() {
-            return None;
+        if k >= b.len() || b[k] == b'>' {
+            let closed = k < b.len();
+            return Attributes {
+                end: k,
+                closed,
+                cut_from,
+            };
         }
-        if b[k] == b'>' {
-            return Some(k + 1);
+        count += 1;
+        if count == max + 1 {
+            cut_from = Some(k);
         }
         // An attribute name (its first character may be `=`), then an optional value.
         k += 1;
@@ -382,7 +438,7 @@ fn tag_end(b: &[u8], mut k: usize) -> Option<usize> {
             }
             if m < b.len() && (b[m] == b'"' || b[m] == b'\'') {
                 let q = b[m];
-                m = m + 1 + memchr::memchr(q, &b[m + 1..])? + 1;
+                m = memchr::memchr(q, &b[m + 1..]).map_or(b.len(), |e| m + 1 + e + 1);
             } else {
                 while m < b.len() && !ws(b[m]) && b[m] != b'>' {
                     m += 1;
@@ -391,6 +447,19 @@ fn tag_end(b: &[u8], mut k: usize) -> Option<usize> {
             k = m;
         }
     }
+}
+
+/// The position just past the `>` that ends a tag whose name ends at `k`, recording the cut
+/// of its attributes past `max`; `None` when the page ends first.
+fn tag_end(b: &[u8], k: usize, max: usize, cuts: &mut Vec<(usize, usize)>) -> Option<usize> {
+    let tag = attributes(b, k, max);
+    if !tag.closed {
+        return None;
+    }
+    if let Some(c) = tag.cut_from {
+        cuts.push((c, tag.end));
+    }
+    Some(tag.end + 1)
 }
 
 /// Where a comment body that starts at `b[0]` ends: just past `-->` or `--!>`.
@@ -437,7 +506,11 @@ fn is_json_ld(attrs: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::blank;
+    use super::clean;
+
+    fn blank(s: &str) -> std::borrow::Cow<'_, str> {
+        clean(s, 1024)
+    }
 
     #[test]
     fn cuts_script_and_style_bodies() {
@@ -473,6 +546,14 @@ mod tests {
             blank("<!-- <script> --><script>x</script>"),
             "<!-- <script> --><script></script>"
         );
+    }
+
+    #[test]
+    fn attributes_are_capped_past_where_cutting_stops() {
+        assert_eq!(clean("<p a b c>x", 2), "<p a b >x");
+        for page in ["<plaintext><p a b c>x", "<script><!--</script><p a b c>x"] {
+            assert!(clean(page, 2).contains("<p a b >x"), "{page}");
+        }
     }
 
     #[test]
@@ -623,7 +704,7 @@ mod props {
         #[test]
         fn cuts_change_nothing_else(idx in prop::collection::vec(0..PIECES.len(), 0..40)) {
             let html: String = idx.iter().map(|&i| PIECES[i]).collect();
-            let cut = super::blank(&html);
+            let cut = super::clean(&html, 1024);
             prop_assert_eq!(shape(&html), shape(&cut), "{} -> {}", html, cut);
         }
     }

@@ -1,0 +1,371 @@
+//! The nesting pre-check: how deep the parser's tree would get, read from the raw markup
+//! without building it, so that pages html5ever would take seconds over are refused first.
+
+use rustc_hash::FxHashMap;
+
+/// A tag name, lowercased and cut to 16 bytes, packed into one integer: the scan compares
+/// and hashes names without allocating.
+type Name = u128;
+
+const fn pack(s: &[u8]) -> Name {
+    let mut v: Name = 0;
+    let mut i = 0;
+    while i < s.len() && i < 16 {
+        v |= (s[i].to_ascii_lowercase() as Name) << (8 * i);
+        i += 1;
+    }
+    v
+}
+
+const fn packs<const N: usize>(names: [&[u8]; N]) -> [Name; N] {
+    let mut out = [0; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = pack(names[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Elements that never hold others open: void elements, elements the parser closes by
+/// itself, and the document's own frame.
+const NOT_NESTING: [Name; 41] = packs([
+    b"area",
+    b"base",
+    b"br",
+    b"col",
+    b"embed",
+    b"hr",
+    b"img",
+    b"input",
+    b"link",
+    b"meta",
+    b"source",
+    b"track",
+    b"wbr",
+    b"param",
+    b"keygen",
+    b"basefont",
+    b"bgsound",
+    b"frame",
+    b"p",
+    b"li",
+    b"dt",
+    b"dd",
+    b"option",
+    b"optgroup",
+    b"tr",
+    b"td",
+    b"th",
+    b"thead",
+    b"tbody",
+    b"tfoot",
+    b"colgroup",
+    b"caption",
+    b"rb",
+    b"rt",
+    b"rp",
+    b"rtc",
+    b"html",
+    b"head",
+    b"body",
+    b"image",
+    b"isindex",
+]);
+/// Raw-text and RCDATA elements: their bodies hold no tags.
+const RAW: [Name; 6] = packs([
+    b"script",
+    b"style",
+    b"textarea",
+    b"xmp",
+    b"title",
+    b"plaintext",
+]);
+/// Start tags that end SVG or MathML content: the parser closes the foreign elements first.
+const BREAKOUT: [Name; 44] = packs([
+    b"b",
+    b"big",
+    b"blockquote",
+    b"body",
+    b"br",
+    b"center",
+    b"code",
+    b"dd",
+    b"div",
+    b"dl",
+    b"dt",
+    b"em",
+    b"embed",
+    b"h1",
+    b"h2",
+    b"h3",
+    b"h4",
+    b"h5",
+    b"h6",
+    b"head",
+    b"hr",
+    b"i",
+    b"img",
+    b"li",
+    b"listing",
+    b"menu",
+    b"meta",
+    b"nobr",
+    b"ol",
+    b"p",
+    b"pre",
+    b"ruby",
+    b"s",
+    b"small",
+    b"span",
+    b"strong",
+    b"strike",
+    b"sub",
+    b"sup",
+    b"table",
+    b"tt",
+    b"u",
+    b"ul",
+    b"var",
+]);
+const SVG: Name = pack(b"svg");
+const MATH: Name = pack(b"math");
+
+/// Estimates the deepest element nesting from the raw markup, stopping once past `limit`.
+///
+/// Every start tag counts except void elements, elements the parser closes by itself
+/// (`<p>`, `<li>`, table parts...) and self-closed `<x/>` in SVG and MathML content, so the
+/// estimate never exceeds the real depth on sane markup; script and style bodies are skipped.
+///
+/// End tags are matched against a model of the parser's open elements, because the parser
+/// ignores a stray `</b>` and does not self-close `<div/>`: the fuzzer found that counting
+/// every end tag as a close let `<div></b>` repeated 20 000 times (180 KB) through at a real
+/// depth of 20 000, and html5ever's quadratic scope checks then took seconds.
+pub(super) fn nesting_estimate(html: &str, limit: usize) -> usize {
+    let b = html.as_bytes();
+    let mut depth: usize = 0;
+    let mut max = 0;
+    let mut i = 0;
+    let mut open = OpenElements::default();
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        i += off + 1;
+        let close = b.get(i) == Some(&b'/');
+        let start = if close { i + 1 } else { i };
+        let mut end = start;
+        while end < b.len()
+            && end - start < 16
+            && (b[end].is_ascii_alphanumeric() || b[end] == b'-' || b[end] == b':')
+        {
+            end += 1;
+        }
+        if end == start || end >= b.len() || !b[start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = pack(&b[start..end]);
+        if close {
+            if !NOT_NESTING.contains(&name) {
+                open.close(name);
+                depth = open.len();
+            }
+            continue;
+        }
+        let tag_end = memchr::memchr(b'>', &b[end..])
+            .map(|e| end + e)
+            .unwrap_or(b.len());
+        if open.foreign() && BREAKOUT.contains(&name) {
+            open.leave_foreign();
+            depth = open.len();
+        }
+        let foreign = open.foreign();
+        if !foreign && RAW.contains(&name) {
+            // Jump over the raw-text body to its end tag.
+            let len = end - start;
+            let rest = &b[tag_end.min(b.len())..];
+            let closing = memchr::memmem::find_iter(rest, b"</")
+                .find(|&k| rest.len() >= k + 2 + len && pack(&rest[k + 2..k + 2 + len]) == name);
+            i = match closing {
+                Some(k) => tag_end + k + 2 + len,
+                None => b.len(),
+            };
+            continue;
+        }
+        // Only SVG and MathML honour `/>` (`<svg/>` too); `<div/>` opens a div like `<div>`.
+        let self_closed = (foreign || name == SVG || name == MATH)
+            && tag_end > 0
+            && tag_end <= b.len()
+            && b[..tag_end].ends_with(b"/");
+        if NOT_NESTING.contains(&name) || self_closed {
+            continue;
+        }
+        open.push(name, foreign);
+        depth += 1;
+        if depth > max {
+            max = depth;
+            if max > limit {
+                return max;
+            }
+        }
+    }
+    max
+}
+
+/// The open elements as [`nesting_estimate`] models them, with what the parser needs to
+/// decide whether an end tag closes anything. Every query is O(1) and every element is
+/// pushed and popped once, so the estimate stays linear in the input.
+#[derive(Default)]
+struct OpenElements {
+    /// Name of each open element, and whether its content is SVG or MathML.
+    stack: Vec<(Name, bool)>,
+    /// Stack positions of the open elements of each name.
+    by_name: FxHashMap<Name, Vec<usize>>,
+    /// Stack positions of open "special" elements: an end tag of an ordinary element
+    /// (`</span>`) is ignored when one of these was opened after it.
+    special: Vec<usize>,
+    /// Stack positions of open scope boundaries: an end tag of a special element (`</div>`)
+    /// is ignored when one of these was opened after it.
+    boundary: Vec<usize>,
+}
+
+impl OpenElements {
+    const SPECIAL: [Name; 53] = packs([
+        b"address",
+        b"applet",
+        b"article",
+        b"aside",
+        b"blockquote",
+        b"button",
+        b"center",
+        b"details",
+        b"dir",
+        b"div",
+        b"dl",
+        b"fieldset",
+        b"figcaption",
+        b"figure",
+        b"footer",
+        b"form",
+        b"frameset",
+        b"h1",
+        b"h2",
+        b"h3",
+        b"h4",
+        b"h5",
+        b"h6",
+        b"header",
+        b"hgroup",
+        b"iframe",
+        b"listing",
+        b"main",
+        b"marquee",
+        b"menu",
+        b"nav",
+        b"noembed",
+        b"noframes",
+        b"noscript",
+        b"object",
+        b"ol",
+        b"pre",
+        b"search",
+        b"section",
+        b"select",
+        b"summary",
+        b"table",
+        b"template",
+        b"ul",
+        b"mi",
+        b"mo",
+        b"mn",
+        b"ms",
+        b"mtext",
+        b"annotation-xml",
+        b"foreignobject",
+        b"desc",
+        b"title",
+    ]);
+    const BOUNDARY: [Name; 5] = packs([b"applet", b"marquee", b"object", b"table", b"template"]);
+    /// Foreign elements whose content is HTML again.
+    const INTEGRATION: [Name; 9] = packs([
+        b"foreignobject",
+        b"desc",
+        b"title",
+        b"mi",
+        b"mo",
+        b"mn",
+        b"ms",
+        b"mtext",
+        b"annotation-xml",
+    ]);
+
+    fn len(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// Whether the current element's content is SVG or MathML.
+    fn foreign(&self) -> bool {
+        self.stack.last().is_some_and(|e| e.1)
+    }
+
+    /// Opens `name`; `in_foreign` tells whether it starts inside SVG or MathML content.
+    fn push(&mut self, name: Name, in_foreign: bool) {
+        let foreign = if in_foreign {
+            !Self::INTEGRATION.contains(&name)
+        } else {
+            name == SVG || name == MATH
+        };
+        let at = self.stack.len();
+        // Inside SVG or MathML, names like `title` are not HTML's special elements.
+        if !in_foreign || Self::INTEGRATION.contains(&name) {
+            if Self::SPECIAL.contains(&name) {
+                self.special.push(at);
+            }
+            if Self::BOUNDARY.contains(&name) {
+                self.boundary.push(at);
+            }
+        }
+        self.by_name.entry(name).or_default().push(at);
+        self.stack.push((name, foreign));
+    }
+
+    fn pop(&mut self) {
+        let Some((name, _)) = self.stack.pop() else {
+            return;
+        };
+        let at = self.stack.len();
+        if let Some(v) = self.by_name.get_mut(&name) {
+            v.pop();
+        }
+        if self.special.last() == Some(&at) {
+            self.special.pop();
+        }
+        if self.boundary.last() == Some(&at) {
+            self.boundary.pop();
+        }
+    }
+
+    /// An end tag: closes the latest open `name` and everything opened after it, unless the
+    /// parser would ignore the tag (nothing of that name open, or a special element or
+    /// scope boundary in the way).
+    fn close(&mut self, name: Name) {
+        let Some(&at) = self.by_name.get(&name).and_then(|v| v.last()) else {
+            return;
+        };
+        let blockers = if Self::SPECIAL.contains(&name) {
+            &self.boundary
+        } else {
+            &self.special
+        };
+        if blockers.last().is_some_and(|&b| b > at) {
+            return;
+        }
+        while self.stack.len() > at {
+            self.pop();
+        }
+    }
+
+    /// An HTML start tag inside SVG or MathML: the foreign elements are closed first.
+    fn leave_foreign(&mut self) {
+        while self.foreign() {
+            self.pop();
+        }
+    }
+}
