@@ -38,7 +38,15 @@ const RAW: &[&[u8]] = &[
 pub(crate) fn clean(html: &str, max_attributes: usize) -> Cow<'_, str> {
     let b = html.as_bytes();
     let mut cuts: Vec<(usize, usize)> = Vec::new();
-    let rest = scan(b, max_attributes, &mut cuts);
+    let rest = match scan(b, max_attributes, &mut cuts, true) {
+        Some(rest) => rest,
+        None => {
+            // Text in foreign content tells the parser the page is no frameset; without it
+            // a later `<frameset>` would replace the body. Such pages keep their SVG.
+            cuts.clear();
+            scan(b, max_attributes, &mut cuts, false).unwrap_or(b.len())
+        }
+    };
     if rest < b.len() {
         cap_attributes(b, rest, max_attributes, &mut cuts);
     }
@@ -58,20 +66,40 @@ pub(crate) fn clean(html: &str, max_attributes: usize) -> Cow<'_, str> {
 }
 
 /// The full scan: records its cuts and returns where it stopped understanding the page
-/// (the length of the page when it never did).
-fn scan(b: &[u8], max_attributes: usize, cuts: &mut Vec<(usize, usize)>) -> usize {
+/// (the length of the page when it never did); `None` when it met a `<frameset>` after
+/// cutting a foreign body.
+fn scan(
+    b: &[u8],
+    max_attributes: usize,
+    cuts: &mut Vec<(usize, usize)>,
+    cut_foreign: bool,
+) -> Option<usize> {
+    let mut cut_any_foreign = false;
     let mut m = Mode::default();
+    // Where the open `<svg>` or `<math>` body starts, and the cuts made before it: no pass
+    // reads foreign content, so the whole body goes once its end tag closes it.
+    let mut foreign_body: Option<(usize, usize)> = None;
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + off;
         i = lt + 1;
         let next = match b.get(i) {
-            Some(b'!') => markup_declaration(b, i, m.foreign()),
+            Some(b'!') => markup_declaration(b, i, m.foreign(), cuts),
             Some(b'?') => memchr::memchr(b'>', &b[i..]).map(|e| i + e + 1),
             Some(b'/') if b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) => {
                 let ne = name_end(b, i + 1);
-                if !m.end_tag(&b[i + 1..ne]) {
-                    return lt;
+                match m.end_tag(&b[i + 1..ne]) {
+                    End::GiveUp => return Some(lt),
+                    End::ClosedRoot => {
+                        if let Some((start, before)) = foreign_body.take() {
+                            if cut_foreign && lt > start {
+                                cuts.truncate(before);
+                                cuts.push((start, lt));
+                                cut_any_foreign = true;
+                            }
+                        }
+                    }
+                    End::Other => {}
                 }
                 tag_end(b, ne, max_attributes, cuts)
             }
@@ -81,21 +109,30 @@ fn scan(b: &[u8], max_attributes: usize, cuts: &mut Vec<(usize, usize)>) -> usiz
                 let ne = name_end(b, i);
                 let name = &b[i..ne];
                 let Some(te) = tag_end(b, ne, max_attributes, cuts) else {
-                    return lt;
+                    return Some(lt);
                 };
                 let self_closing = b[..te - 1].ends_with(b"/");
+                let was_foreign = m.foreign();
                 match m.start_tag(name, self_closing) {
-                    Start::Markup => Some(te),
-                    Start::GiveUp => return te,
+                    Start::Markup => {
+                        if !was_foreign && m.foreign() {
+                            foreign_body = Some((te, cuts.len()));
+                        }
+                        Some(te)
+                    }
+                    Start::GiveUp if cut_any_foreign && name.eq_ignore_ascii_case(b"frameset") => {
+                        return None;
+                    }
+                    Start::GiveUp => return Some(te),
                     Start::Raw { cut } => {
                         let Some(close) = closing_tag(&b[te..], name) else {
-                            return te;
+                            return Some(te);
                         };
                         let body = &b[te..te + close];
                         let script = name.eq_ignore_ascii_case(b"script");
                         if script && memchr::memmem::find(body, b"<!--").is_some() {
                             // The escaped states: an inner `<script>` can make `</script>` text.
-                            return te;
+                            return Some(te);
                         }
                         if cut && close > 0 && !(script && is_json_ld(&b[ne..te])) {
                             cuts.push((te, te + close));
@@ -106,12 +143,16 @@ fn scan(b: &[u8], max_attributes: usize, cuts: &mut Vec<(usize, usize)>) -> usiz
             }
             _ => Some(i),
         };
+        if !m.foreign() {
+            // Left by a breakout tag: what followed the root in its body was HTML.
+            foreign_body = None;
+        }
         match next {
             Some(n) => i = n,
-            None => return lt,
+            None => return Some(lt),
         }
     }
-    b.len()
+    Some(b.len())
 }
 
 /// Caps the attributes of every start tag from `from` on, without following the page's
@@ -134,15 +175,25 @@ fn cap_attributes(b: &[u8], from: usize, max: usize, cuts: &mut Vec<(usize, usiz
 }
 
 /// Where the scan goes after `<!` at `i - 1`: past the comment, CDATA section or
-/// declaration, or nowhere when it runs to the end of the page.
-fn markup_declaration(b: &[u8], i: usize, foreign: bool) -> Option<usize> {
+/// declaration, or nowhere when it runs to the end of the page. Comment bodies are cut:
+/// no pass reads them.
+fn markup_declaration(
+    b: &[u8],
+    i: usize,
+    foreign: bool,
+    cuts: &mut Vec<(usize, usize)>,
+) -> Option<usize> {
     if b[i..].starts_with(b"!--") {
         // `<!-->` and `<!--->` are whole comments; otherwise `-->` or `--!>` ends it.
         let body = i + 3;
         if b[body..].starts_with(b">") || b[body..].starts_with(b"->") {
             return Some(body);
         }
-        return comment_end(&b[body..]).map(|e| body + e);
+        let (close, after) = comment_end(&b[body..])?;
+        if close > 0 {
+            cuts.push((body, body + close));
+        }
+        return Some(body + after);
     }
     if foreign && b[i..].starts_with(b"![CDATA[") {
         // A CDATA section, in SVG and MathML only; elsewhere a bogus comment.
@@ -161,13 +212,23 @@ enum Start {
     GiveUp,
 }
 
+/// What an end tag did.
+enum End {
+    /// It closed the `<svg>` or `<math>` root.
+    ClosedRoot,
+    /// Anything else the scan follows.
+    Other,
+    /// Stop scanning: the scan cannot tell what it closes.
+    GiveUp,
+}
+
 /// The parts of the tree builder's state that decide whether a start tag switches the
 /// tokenizer to raw text.
 #[derive(Default)]
 struct Mode {
     /// The open SVG or MathML elements, lowercased, from the `<svg>` or `<math>` root.
     foreign: Vec<Box<[u8]>>,
-    /// Inside an SVG `<title>` or `<desc>`, whose text is read by HTML rules.
+    /// Inside a foreign element whose text is read by HTML rules (see [`is_text_point`]).
     in_text_point: bool,
     /// Inside `<select>` the tree builder ignores every raw-text element but `<script>`,
     /// so the tokenizer reads their bodies as markup.
@@ -220,11 +281,11 @@ impl Mode {
                     // One kind of foreign content inside the other: not modelled.
                     return Start::GiveUp;
                 }
-                if svg && (is(b"title") || is(b"desc")) {
-                    // An icon's accessible name: plain text, read as HTML.
+                if is_text_point(name, svg) {
+                    // An icon's accessible name or a formula's symbol: text read as HTML.
                     self.in_text_point = !self_closing;
-                } else if is_integration_point(name, svg) {
-                    // `<foreignObject>` or MathML text: HTML inside foreign content.
+                } else if is(b"foreignobject") || is(b"annotation-xml") {
+                    // HTML inside foreign content.
                     return Start::GiveUp;
                 }
                 if !self_closing {
@@ -265,20 +326,20 @@ impl Mode {
         }
     }
 
-    /// Follows an end tag; false when the scan cannot tell what it closes.
-    fn end_tag(&mut self, name: &[u8]) -> bool {
+    /// Follows an end tag.
+    fn end_tag(&mut self, name: &[u8]) -> End {
         if !self.foreign.is_empty() {
             if self.in_text_point {
                 self.in_text_point = false;
-                // Only the end of the `<title>` or `<desc>` is understood here.
-                if !(name.eq_ignore_ascii_case(b"title") || name.eq_ignore_ascii_case(b"desc")) {
-                    return false;
+                // Only the end of the text element is understood here.
+                if !is_text_point(name, self.foreign[0].as_ref() == b"svg") {
+                    return End::GiveUp;
                 }
             }
             if name.eq_ignore_ascii_case(b"p") || name.eq_ignore_ascii_case(b"br") {
                 // These two end tags break out of foreign content.
                 self.foreign.clear();
-                return true;
+                return End::Other;
             }
             // The innermost open foreign element of that name closes; with none, the tag
             // reaches the HTML elements around, which may close the foreign root too.
@@ -287,21 +348,25 @@ impl Mode {
                 .iter()
                 .rposition(|n| name.eq_ignore_ascii_case(n))
             {
+                Some(0) => {
+                    self.foreign.clear();
+                    return End::ClosedRoot;
+                }
                 Some(k) => self.foreign.truncate(k),
-                None => return false,
+                None => return End::GiveUp,
             }
-            return true;
+            return End::Other;
         }
         if self.in_select && is_table_part(name) {
             // Closes a select inside a table; ignored in any other.
-            return false;
+            return End::GiveUp;
         }
         if name.eq_ignore_ascii_case(b"select") {
             self.in_select = false;
         } else if name.eq_ignore_ascii_case(b"template") {
             self.in_select = self.templates.pop().unwrap_or(self.in_select);
         }
-        true
+        End::Other
     }
 }
 
@@ -321,10 +386,11 @@ fn is_table_part(name: &[u8]) -> bool {
     .any(|t| name.eq_ignore_ascii_case(t))
 }
 
-/// Whether a foreign element's content follows HTML rules.
-fn is_integration_point(name: &[u8], svg: bool) -> bool {
-    const SVG: &[&[u8]] = &[b"foreignobject", b"desc", b"title"];
-    const MATH: &[&[u8]] = &[b"mi", b"mo", b"mn", b"ms", b"mtext", b"annotation-xml"];
+/// Whether a foreign element holds text read by HTML rules: SVG's `<title>` and `<desc>`,
+/// MathML's token elements.
+fn is_text_point(name: &[u8], svg: bool) -> bool {
+    const SVG: &[&[u8]] = &[b"desc", b"title"];
+    const MATH: &[&[u8]] = &[b"mi", b"mo", b"mn", b"ms", b"mtext"];
     let list = if svg { SVG } else { MATH };
     list.iter().any(|t| name.eq_ignore_ascii_case(t))
 }
@@ -462,18 +528,19 @@ fn tag_end(b: &[u8], k: usize, max: usize, cuts: &mut Vec<(usize, usize)>) -> Op
     Some(tag.end + 1)
 }
 
-/// Where a comment body that starts at `b[0]` ends: just past `-->` or `--!>`.
-fn comment_end(b: &[u8]) -> Option<usize> {
+/// Where a comment body that starts at `b[0]` ends: the offsets of its `-->` or `--!>`, and
+/// just past it.
+fn comment_end(b: &[u8]) -> Option<(usize, usize)> {
     let mut from = 0;
     while let Some(off) = memchr::memmem::find(&b[from..], b"--") {
-        let d = from + off + 2;
-        if b[d..].starts_with(b">") {
-            return Some(d + 1);
+        let k = from + off;
+        if b[k + 2..].starts_with(b">") {
+            return Some((k, k + 3));
         }
-        if b[d..].starts_with(b"!>") {
-            return Some(d + 2);
+        if b[k + 2..].starts_with(b"!>") {
+            return Some((k, k + 4));
         }
-        from = from + off + 1;
+        from = k + 1;
     }
     None
 }
@@ -513,6 +580,17 @@ mod tests {
     }
 
     #[test]
+    fn cuts_comments_and_foreign_bodies() {
+        assert_eq!(
+            blank("a<!-- x -->b<svg><path d=1/></svg>c<math><mi>x</mi></math>"),
+            "a<!---->b<svg></svg>c<math></math>"
+        );
+        // A breakout tag ends foreign content early: what follows is HTML and stays.
+        let page = "<svg><path/><p>text</p></svg>";
+        assert_eq!(blank(page), page);
+    }
+
+    #[test]
     fn cuts_script_and_style_bodies() {
         assert_eq!(
             blank("<p>a<script>var x = '<p>';</script>b<style>p{}</style>c"),
@@ -544,7 +622,7 @@ mod tests {
         }
         assert_eq!(
             blank("<!-- <script> --><script>x</script>"),
-            "<!-- <script> --><script></script>"
+            "<!----><script></script>"
         );
     }
 
@@ -567,7 +645,7 @@ mod props {
     use proptest::prelude::*;
 
     /// The parsed tree as a flat list, without what the extractor never reads: the text
-    /// inside scripts and styles, and SVG and MathML subtrees.
+    /// inside scripts and styles, comment text, and SVG and MathML subtrees.
     fn shape(html: &str) -> Vec<String> {
         use html5ever::tendril::TendrilSink;
         // The extractor's parser: scripting off, so `<noscript>` holds markup.
@@ -584,7 +662,7 @@ mod props {
                     out.push(format!("<{} {attrs:?}>", e.name()));
                 }
                 scraper::Node::Text(t) => out.push(t.to_string()),
-                scraper::Node::Comment(c) => out.push(format!("<!--{}-->", &**c)),
+                scraper::Node::Comment(_) => out.push("<!---->".into()),
                 _ => {}
             }
             if kids {
