@@ -217,7 +217,7 @@ impl Extractor {
         budget: &Budget,
         f: impl FnOnce(&dom::Dom, &Analysis, Record) -> R,
     ) -> Result<R> {
-        let doc = parse_within(html, self.opts.max_nodes, budget)?;
+        let doc = parse_within(html, &self.opts, budget)?;
         budget.check("flattening")?;
         let dom = dom::Dom::build(&doc, self.opts.max_nodes);
         budget.check("analysing")?;
@@ -234,8 +234,8 @@ impl Extractor {
         Ok(f(&dom, &a, rec))
     }
 
-    /// Refuses inputs that must not be parsed: too large, empty, without markup, or nested
-    /// so deep that html5ever's tree builder would go quadratic.
+    /// Refuses inputs that must not be parsed: too large, empty, or without markup. Pages
+    /// nested too deep are refused later, once the source is cleaned for parsing.
     fn check(&self, html: &str) -> Result<()> {
         if html.len() as u64 > self.opts.max_bytes {
             return Err(Error::TooLarge {
@@ -248,10 +248,6 @@ impl Extractor {
         }
         if !has_markup(html) {
             return Err(Error::NotHtml("no HTML markup".into()));
-        }
-        let depth = nesting::nesting_estimate(html, self.opts.max_depth);
-        if depth > self.opts.max_depth {
-            return Err(Error::TooDeep(self.opts.max_depth));
         }
         Ok(())
     }
@@ -471,13 +467,26 @@ const PARSE_CHUNK: usize = 64 * 1024;
 /// Parses a document with scripting off, so that `<noscript>` content (the only server-side
 /// rendering of some forums and apps) is markup rather than raw text. Feeds the parser in
 /// chunks and stops with an error when the tree passes `max_nodes` or the budget runs out.
-fn parse_within(html: &str, max_nodes: usize, budget: &Budget) -> Result<Html> {
-    parse_chunked(html, PARSE_CHUNK, max_nodes, budget)
+fn parse_within(html: &str, opts: &Options, budget: &Budget) -> Result<Html> {
+    parse_chunked(html, PARSE_CHUNK, opts.max_nodes, opts.max_depth, budget)
 }
 
-fn parse_chunked(html: &str, chunk: usize, max_nodes: usize, budget: &Budget) -> Result<Html> {
+/// Like [`parse_within`], with the chunk size to feed and the limits spelled out. Pages
+/// nested deeper than `max_depth` are refused before html5ever sees them, since its tree
+/// builder goes quadratic there; the estimate reads the cleaned source the parser would.
+fn parse_chunked(
+    html: &str,
+    chunk: usize,
+    max_nodes: usize,
+    max_depth: usize,
+    budget: &Budget,
+) -> Result<Html> {
     use html5ever::tendril::{StrTendril, TendrilSink};
     let html = prepare(html);
+    budget.check("parsing")?;
+    if nesting::nesting_estimate(&html, max_depth) > max_depth {
+        return Err(Error::TooDeep(max_depth));
+    }
     let mut parser = parser();
     let nodes = |p: &html5ever::driver::Parser<scraper::HtmlTreeSink>| {
         p.tokenizer.sink.sink.0.borrow().tree.nodes().len()
@@ -786,7 +795,7 @@ mod tests {
         let one = parse(html).html();
         let unlimited = Budget { deadline: None };
         for chunk in [1, 2, 3, 5, 7, 64, 1 << 16] {
-            let doc = parse_chunked(html, chunk, usize::MAX, &unlimited).unwrap();
+            let doc = parse_chunked(html, chunk, usize::MAX, usize::MAX, &unlimited).unwrap();
             assert_eq!(doc.html(), one, "chunk {chunk}");
         }
     }
@@ -821,12 +830,20 @@ mod tests {
     fn node_cap_and_deadline_trip_while_parsing() {
         let html = "<p>x</p>".repeat(50_000);
         let unlimited = Budget { deadline: None };
-        let e = parse_within(&html, 1_000, &unlimited).unwrap_err();
+        let opts = Options {
+            max_nodes: 1_000,
+            ..Options::default()
+        };
+        let e = parse_within(&html, &opts, &unlimited).unwrap_err();
         assert!(e.is_too_many_nodes(), "{e:?}");
         let past = Budget {
             deadline: Some((Instant::now(), Duration::from_millis(1))),
         };
-        let e = parse_within(&html, usize::MAX, &past).unwrap_err();
+        let opts = Options {
+            max_nodes: usize::MAX,
+            ..Options::default()
+        };
+        let e = parse_within(&html, &opts, &past).unwrap_err();
         assert!(e.is_timed_out(), "{e:?}");
         assert_eq!(e.kind(), "page_timeout");
     }

@@ -1,6 +1,8 @@
 //! The nesting pre-check: how deep the parser's tree would get, read from the raw markup
 //! without building it, so that pages html5ever would take seconds over are refused first.
 
+use std::sync::OnceLock;
+
 use rustc_hash::FxHashMap;
 
 /// A tag name, lowercased and cut to 16 bytes, packed into one integer: the scan compares
@@ -129,6 +131,37 @@ const BREAKOUT: [Name; 44] = packs([
     b"var",
 ]);
 const SVG: Name = pack(b"svg");
+
+/// Bits of [`kind`]: which of the lists above and below hold a name.
+const K_NOT_NESTING: u8 = 1;
+const K_RAW: u8 = 2;
+const K_BREAKOUT: u8 = 4;
+const K_SPECIAL: u8 = 8;
+const K_BOUNDARY: u8 = 16;
+const K_INTEGRATION: u8 = 32;
+
+/// The lists a name is on, in one hash lookup instead of a scan of each list per tag.
+fn kind(name: Name) -> u8 {
+    static KINDS: OnceLock<FxHashMap<Name, u8>> = OnceLock::new();
+    let kinds = KINDS.get_or_init(|| {
+        let mut m: FxHashMap<Name, u8> = FxHashMap::default();
+        let lists: [(&[Name], u8); 6] = [
+            (&NOT_NESTING, K_NOT_NESTING),
+            (&RAW, K_RAW),
+            (&BREAKOUT, K_BREAKOUT),
+            (&OpenElements::SPECIAL, K_SPECIAL),
+            (&OpenElements::BOUNDARY, K_BOUNDARY),
+            (&OpenElements::INTEGRATION, K_INTEGRATION),
+        ];
+        for (list, bit) in lists {
+            for &n in list {
+                *m.entry(n).or_default() |= bit;
+            }
+        }
+        m
+    });
+    kinds.get(&name).copied().unwrap_or(0)
+}
 const MATH: Name = pack(b"math");
 
 /// Estimates the deepest element nesting from the raw markup, stopping once past `limit`.
@@ -162,9 +195,10 @@ pub(super) fn nesting_estimate(html: &str, limit: usize) -> usize {
             continue;
         }
         let name = pack(&b[start..end]);
+        let k = kind(name);
         if close {
-            if !NOT_NESTING.contains(&name) {
-                open.close(name);
+            if k & K_NOT_NESTING == 0 {
+                open.close(name, k);
                 depth = open.len();
             }
             continue;
@@ -172,12 +206,12 @@ pub(super) fn nesting_estimate(html: &str, limit: usize) -> usize {
         let tag_end = memchr::memchr(b'>', &b[end..])
             .map(|e| end + e)
             .unwrap_or(b.len());
-        if open.foreign() && BREAKOUT.contains(&name) {
+        if open.foreign() && k & K_BREAKOUT != 0 {
             open.leave_foreign();
             depth = open.len();
         }
         let foreign = open.foreign();
-        if !foreign && RAW.contains(&name) {
+        if !foreign && k & K_RAW != 0 {
             // Jump over the raw-text body to its end tag.
             let len = end - start;
             let rest = &b[tag_end.min(b.len())..];
@@ -194,10 +228,10 @@ pub(super) fn nesting_estimate(html: &str, limit: usize) -> usize {
             && tag_end > 0
             && tag_end <= b.len()
             && b[..tag_end].ends_with(b"/");
-        if NOT_NESTING.contains(&name) || self_closed {
+        if k & K_NOT_NESTING != 0 || self_closed {
             continue;
         }
-        open.push(name, foreign);
+        open.push(name, k, foreign);
         depth += 1;
         if depth > max {
             max = depth;
@@ -305,20 +339,22 @@ impl OpenElements {
         self.stack.last().is_some_and(|e| e.1)
     }
 
-    /// Opens `name`; `in_foreign` tells whether it starts inside SVG or MathML content.
-    fn push(&mut self, name: Name, in_foreign: bool) {
+    /// Opens `name` (whose [`kind`] is `k`); `in_foreign` tells whether it starts inside SVG
+    /// or MathML content.
+    fn push(&mut self, name: Name, k: u8, in_foreign: bool) {
+        let integration = k & K_INTEGRATION != 0;
         let foreign = if in_foreign {
-            !Self::INTEGRATION.contains(&name)
+            !integration
         } else {
             name == SVG || name == MATH
         };
         let at = self.stack.len();
         // Inside SVG or MathML, names like `title` are not HTML's special elements.
-        if !in_foreign || Self::INTEGRATION.contains(&name) {
-            if Self::SPECIAL.contains(&name) {
+        if !in_foreign || integration {
+            if k & K_SPECIAL != 0 {
                 self.special.push(at);
             }
-            if Self::BOUNDARY.contains(&name) {
+            if k & K_BOUNDARY != 0 {
                 self.boundary.push(at);
             }
         }
@@ -342,14 +378,14 @@ impl OpenElements {
         }
     }
 
-    /// An end tag: closes the latest open `name` and everything opened after it, unless the
+    /// An end tag (of [`kind`] `k`): closes the latest open `name` and everything opened after it, unless the
     /// parser would ignore the tag (nothing of that name open, or a special element or
     /// scope boundary in the way).
-    fn close(&mut self, name: Name) {
+    fn close(&mut self, name: Name, k: u8) {
         let Some(&at) = self.by_name.get(&name).and_then(|v| v.last()) else {
             return;
         };
-        let blockers = if Self::SPECIAL.contains(&name) {
+        let blockers = if k & K_SPECIAL != 0 {
             &self.boundary
         } else {
             &self.special

@@ -212,6 +212,9 @@ enum Start {
     GiveUp,
 }
 
+/// Open SVG or MathML elements the scan follows; real icons and formulas nest a few dozen.
+const MAX_FOREIGN_DEPTH: usize = 256;
+
 /// What an end tag did.
 enum End {
     /// It closed the `<svg>` or `<math>` root.
@@ -268,8 +271,8 @@ impl Mode {
         }
         if !self.foreign.is_empty() {
             if self.in_text_point {
-                // Markup inside an SVG `<title>` or `<desc>`: the scan keeps no HTML stack
-                // there, so it cannot tell what later end tags close.
+                // Markup inside a foreign text element: the scan keeps no HTML stack there,
+                // so it cannot tell what later end tags close.
                 return Start::GiveUp;
             }
             if breaks_out(name) {
@@ -289,6 +292,11 @@ impl Mode {
                     return Start::GiveUp;
                 }
                 if !self_closing {
+                    if self.foreign.len() >= MAX_FOREIGN_DEPTH {
+                        // End tags search this stack: a hostile depth would make that
+                        // quadratic.
+                        return Start::GiveUp;
+                    }
                     self.foreign
                         .push(name.to_ascii_lowercase().into_boxed_slice());
                 }
