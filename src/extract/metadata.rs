@@ -465,6 +465,7 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         m.modified = Some(d);
         m.set("modified", &format!("meta:{k}"));
     }
+    prefer_shown_date(dom, &mut m);
     if let (Some(p), Some(md)) = (&m.date, &m.modified) {
         if md[..10] < p[..10] {
             // A modification before publication is a mislabelled pair.
@@ -1199,6 +1200,59 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
     None
 }
 
+/// Every calendar day (YYYY-MM-DD) the page writes in its own short lines or `<time>`
+/// elements, outside comments, related blocks, footers and asides.
+fn shown_days(dom: &Dom) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, n) in dom.nodes.iter().enumerate() {
+        let day = match n.tag {
+            Tag::Text if n.chars > 0 && n.chars <= 100 => dates::parse_text(dom.text_of(i)),
+            Tag::Time => dom.attr(i, "datetime").and_then(dates::parse_iso),
+            _ => None,
+        };
+        if let Some(d) = day {
+            if !in_ancestor(dom, i, OFF_STORY) && !out.iter().any(|o| o[..] == d[..10]) {
+                out.push(d[..10].to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Replaces a machine-readable publication date the page never shows by the one it does.
+///
+/// JSON-LD and `<meta>` dates are often a CMS record's creation, a date template filled in
+/// wrong, or a UTC instant that falls on another day than the one printed: readers (and
+/// anyone citing the page) go by the date in the byline. Only when the declared day appears
+/// nowhere on the page, so a page that prints its declared date keeps it whatever else it
+/// prints. A shown date that is the declared modification date stays out: "Updated May 3"
+/// does not say when the page was published (on wcxb annotators took the one or the other
+/// about equally often).
+fn prefer_shown_date(dom: &Dom, m: &mut Meta) {
+    let Some(declared) = m.date.as_deref() else {
+        return;
+    };
+    let from_markup = m
+        .provenance
+        .get("date")
+        .is_some_and(|p| p == "json-ld" || p.starts_with("meta:"));
+    if !from_markup {
+        return;
+    }
+    let shown = shown_days(dom);
+    if shown.is_empty() || shown.iter().any(|d| d[..] == declared[..10]) {
+        return;
+    }
+    let Some((d, src)) = dom_date(dom) else {
+        return;
+    };
+    let modified = m.modified.as_deref().is_some_and(|md| md[..10] == d[..10]);
+    if d[..10] != declared[..10] && !modified {
+        m.date = Some(d);
+        m.set("date", src);
+    }
+}
+
 fn has_date_class(dom: &Dom, i: usize) -> bool {
     let Some(el) = dom.element(i) else {
         return false;
@@ -1215,6 +1269,42 @@ fn has_date_class(dom: &Dom, i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The metadata of a made-up page, read as the extractor reads it.
+    fn meta_of(html: &str) -> Meta {
+        let doc = super::super::parse(html);
+        let dom = Dom::build(&doc, 100_000);
+        extract(&dom, None)
+    }
+
+    fn page(head: &str, body: &str) -> String {
+        format!("<html><head>{head}</head><body><article>{body}</article></body></html>")
+    }
+
+    #[test]
+    fn shown_date_beats_a_declared_one_the_page_never_prints() {
+        let head = r#"<meta property="article:published_time" content="2021-03-04T02:10:00Z">"#;
+        let byline = r#"<h1>A headline for the story</h1><p class="byline">By Ann Lee</p>
+            <p class="post-date">March 3, 2021</p><p>Body text of the story goes here.</p>"#;
+        let m = meta_of(&page(head, byline));
+        assert_eq!(m.date.as_deref(), Some("2021-03-03"));
+        assert_eq!(m.provenance.get("date").map(String::as_str), Some("byline"));
+
+        // The declared day is printed somewhere: it stays.
+        let both = format!("{byline}<p>First published 4 March 2021.</p>");
+        let m = meta_of(&page(head, &both));
+        assert_eq!(m.date.as_deref(), Some("2021-03-04T02:10:00Z"));
+    }
+
+    #[test]
+    fn shown_modification_date_does_not_replace_publication() {
+        let head = r#"<meta property="article:published_time" content="2020-01-10T09:00:00Z">
+            <meta property="article:modified_time" content="2024-05-02T09:00:00Z">"#;
+        let body = r#"<h1>A headline for the story</h1>
+            <p class="post-date">Updated May 2, 2024</p><p>Body text of the story.</p>"#;
+        let m = meta_of(&page(head, body));
+        assert_eq!(m.date.as_deref(), Some("2020-01-10T09:00:00Z"));
+    }
 
     #[test]
     fn core_title_drops_what_no_other_source_repeats() {
