@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use super::classify::Concepts;
 use super::dates;
 use super::dom::{collapse_ws, Dom, Tag};
+use super::side;
 
 /// Everything the metadata pass found, before it is copied into the record.
 #[derive(Debug, Default)]
@@ -1155,7 +1156,7 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
         if n.tag != Tag::Time {
             continue;
         }
-        if in_ancestor(dom, i, OFF_STORY) {
+        if in_ancestor(dom, i, OFF_STORY) || in_review(dom, i) {
             continue;
         }
         if let Some(d) = dom.attr(i, "datetime").and_then(dates::parse_iso) {
@@ -1172,7 +1173,7 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
         if !n.concepts.any(Concepts::BYLINE | Concepts::META) && !has_date_class(dom, i) {
             continue;
         }
-        if in_ancestor(dom, i, OFF_STORY) {
+        if in_ancestor(dom, i, OFF_STORY) || in_review(dom, i) {
             continue;
         }
         if let Some(d) = dates::parse_text(dom.text_of(i)) {
@@ -1191,7 +1192,7 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
         if seen > 12 {
             break;
         }
-        if n.chars <= 60 {
+        if n.chars <= 60 && !in_review(dom, i) {
             if let Some(d) = dates::parse_text(dom.text_of(i)) {
                 return Some((d, "text-near-title"));
             }
@@ -1253,6 +1254,23 @@ fn prefer_shown_date(dom: &Dom, m: &mut Meta) {
     }
 }
 
+/// Whether the element or one of its closest ancestors names a customer or critic review
+/// ("review-date", "review-card__date"): its date is the review's, not the page's. Only the
+/// closest three, because a review article may name its whole body "review".
+fn in_review(dom: &Dom, i: usize) -> bool {
+    let mut at = i as u32;
+    for _ in 0..4 {
+        if at == u32::MAX {
+            return false;
+        }
+        if side::names_reviews(dom, at as usize) {
+            return true;
+        }
+        at = dom.nodes[at as usize].parent;
+    }
+    false
+}
+
 fn has_date_class(dom: &Dom, i: usize) -> bool {
     let Some(el) = dom.element(i) else {
         return false;
@@ -1294,6 +1312,14 @@ mod tests {
         let both = format!("{byline}<p>First published 4 March 2021.</p>");
         let m = meta_of(&page(head, &both));
         assert_eq!(m.date.as_deref(), Some("2021-03-04T02:10:00Z"));
+    }
+
+    #[test]
+    fn review_dates_are_not_the_page_date() {
+        let body = r#"<h1>Acme Kettle 2000</h1><p>A kettle that boils water.</p>
+            <div class="reviews"><div class="review-card"><h4>Great kettle</h4>
+            <div class="review-card__date">November 17th, 2021</div></div></div>"#;
+        assert_eq!(meta_of(&page("", body)).date, None);
     }
 
     #[test]
