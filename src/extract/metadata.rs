@@ -355,7 +355,11 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
                     .and_then(|c| url::Url::parse(c).ok())
             })
             .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()));
-        m.title = Some(strip_brand_tail(&t, site.as_deref(), host.as_deref()));
+        m.title = Some(strip_short_tail(&strip_brand_tail(
+            &t,
+            site.as_deref(),
+            host.as_deref(),
+        )));
         m.set("title", &tsrc);
     }
 
@@ -713,6 +717,33 @@ fn strip_brand_tail(t: &str, site: Option<&str>, host: Option<&str>) -> String {
                 return strip_brand_tail(head, site, host);
             }
         }
+    }
+    t.to_string()
+}
+
+/// Drops a short last part after a separator ("Mesh Office Chair | NBF", "Cloudflare CDN |
+/// Content Delivery Network", "Calculator - American Funds", "X - Part 1"): a brand, a
+/// tagline or a series label that sites append to the name of the page, whether or not they
+/// declare a site name to recognise it by. Up to three words, after a head of two or more; a
+/// tail that starts in lower case or ends with "!" reads as the rest of the sentence ("Going
+/// vegan – tips and tricks", "Best Mixers – My Favorites!") and stays.
+fn strip_short_tail(t: &str) -> String {
+    const SEPS: &[&str] = &[" | ", " – ", " — ", " - "];
+    let Some((i, sep)) = SEPS
+        .iter()
+        .filter_map(|sep| t.rfind(sep).map(|i| (i, *sep)))
+        .max_by_key(|(i, _)| *i)
+    else {
+        return t.to_string();
+    };
+    let (head, tail) = (t[..i].trim(), t[i + sep.len()..].trim());
+    let sentence_goes_on =
+        tail.chars().next().is_some_and(char::is_lowercase) || tail.ends_with('!');
+    if head.split_whitespace().count() >= 2
+        && (1..=3).contains(&tail.split_whitespace().count())
+        && !sentence_goes_on
+    {
+        return head.to_string();
     }
     t.to_string()
 }
@@ -1312,6 +1343,35 @@ mod tests {
         let both = format!("{byline}<p>First published 4 March 2021.</p>");
         let m = meta_of(&page(head, &both));
         assert_eq!(m.date.as_deref(), Some("2021-03-04T02:10:00Z"));
+    }
+
+    #[test]
+    fn short_tail_after_a_separator_goes() {
+        assert_eq!(
+            strip_short_tail("Mesh Office Chair | NBF"),
+            "Mesh Office Chair"
+        );
+        assert_eq!(
+            strip_short_tail("Rebuilding a Kettle Pipeline - Part 1"),
+            "Rebuilding a Kettle Pipeline"
+        );
+        // Only the last part, and only a short one.
+        assert_eq!(
+            strip_short_tail("Kettles - A Guide | Long Name Of The Shop"),
+            "Kettles - A Guide | Long Name Of The Shop"
+        );
+        // A one-word head is not a title without its tail.
+        assert_eq!(strip_short_tail("Kettles | Acme"), "Kettles | Acme");
+        // The sentence goes on.
+        assert_eq!(
+            strip_short_tail("Going vegan slowly – tips and tricks"),
+            "Going vegan slowly – tips and tricks"
+        );
+        assert_eq!(
+            strip_short_tail("Best Stand Mixers – My Favorites!"),
+            "Best Stand Mixers – My Favorites!"
+        );
+        assert_eq!(strip_short_tail("Spider-Man Returns"), "Spider-Man Returns");
     }
 
     #[test]
