@@ -1148,6 +1148,24 @@ fn dom_authors(dom: &Dom) -> Vec<String> {
     Vec::new()
 }
 
+/// Whether a date candidate sits in a comment, related block, footer or aside (or in a block
+/// with one of the `more` concepts). Unlike [`in_ancestor`] it ignores `<body>` and `<html>`:
+/// their class lists name site-wide features ("sticky-footer", "has-sidebar"), not a part of
+/// the page.
+fn off_story(dom: &Dom, i: usize, more: u32) -> bool {
+    let mut p = dom.nodes[i].parent;
+    let mut steps = 0;
+    while p != u32::MAX && steps < 40 {
+        let n = &dom.nodes[p as usize];
+        if !matches!(n.tag, Tag::Body | Tag::Html) && n.concepts.any(OFF_STORY | more) {
+            return true;
+        }
+        p = n.parent;
+        steps += 1;
+    }
+    false
+}
+
 fn in_ancestor(dom: &Dom, i: usize, bits: u32) -> bool {
     let mut p = dom.nodes[i].parent;
     let mut steps = 0;
@@ -1187,7 +1205,7 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
         if n.tag != Tag::Time {
             continue;
         }
-        if in_ancestor(dom, i, OFF_STORY) || in_review(dom, i) {
+        if off_story(dom, i, 0) || in_review(dom, i) {
             continue;
         }
         if let Some(d) = dom.attr(i, "datetime").and_then(dates::parse_iso) {
@@ -1204,10 +1222,11 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
         if !n.concepts.any(Concepts::BYLINE | Concepts::META) && !has_date_class(dom, i) {
             continue;
         }
-        if in_ancestor(dom, i, OFF_STORY) || in_review(dom, i) {
+        if off_story(dom, i, 0) || in_review(dom, i) {
             continue;
         }
-        if let Some(d) = dates::parse_text(dom.text_of(i)) {
+        // parse_iso also reads a bare ISO timestamp printed as is ("2022-11-23T08:10+02:00").
+        if let Some(d) = dates::parse_iso(dom.text_of(i)) {
             return Some((d, "byline"));
         }
     }
@@ -1229,6 +1248,24 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
             }
         }
     }
+    // Or in the few right above it, where many templates put the date over the headline
+    // ("Dec 12, 2025" / "Last updated: Dec 12, 2025" / a kicker line).
+    let mut seen = 0;
+    for i in (0..h1).rev() {
+        let n = &dom.nodes[i];
+        if n.tag != Tag::Text {
+            continue;
+        }
+        seen += 1;
+        if seen > 4 {
+            break;
+        }
+        if n.chars <= 60 && !off_story(dom, i, Concepts::NAV) {
+            if let Some(d) = dates::parse_text(dom.text_of(i)) {
+                return Some((d, "text-near-title"));
+            }
+        }
+    }
     None
 }
 
@@ -1243,7 +1280,7 @@ fn shown_days(dom: &Dom) -> Vec<String> {
             _ => None,
         };
         if let Some(d) = day {
-            if !in_ancestor(dom, i, OFF_STORY) && !out.iter().any(|o| o[..] == d[..10]) {
+            if !off_story(dom, i, 0) && !out.iter().any(|o| o[..] == d[..10]) {
                 out.push(d[..10].to_string());
             }
         }
@@ -1372,6 +1409,39 @@ mod tests {
             "Best Stand Mixers – My Favorites!"
         );
         assert_eq!(strip_short_tail("Spider-Man Returns"), "Spider-Man Returns");
+    }
+
+    #[test]
+    fn date_right_above_the_headline() {
+        let body = r#"<div class="hero"><p>Last updated:</p><p>Dec 12, 2025</p>
+            <h1>A headline for the story</h1></div><p>Body text of the story goes here.</p>"#;
+        let m = meta_of(&page("", body));
+        assert_eq!(m.date.as_deref(), Some("2025-12-12"));
+        assert_eq!(
+            m.provenance.get("date").map(String::as_str),
+            Some("text-near-title")
+        );
+    }
+
+    #[test]
+    fn printed_iso_timestamp_in_a_date_element() {
+        let body = r#"<h1>A headline for the story</h1><p>Body text of the story.</p>
+            <div class="author"><span class="publication-time">2022-11-23T08:10+02:00</span></div>"#;
+        let m = meta_of(&page("", body));
+        assert_eq!(m.date.as_deref(), Some("2022-11-23T08:10:00+02:00"));
+    }
+
+    #[test]
+    fn body_classes_do_not_hide_the_date() {
+        // A <body> class naming a site-wide footer says nothing about the byline inside it.
+        let html = r#"<html><head></head><body class="sticky-footer has-sidebar">
+            <article><h1>A headline for the story</h1>
+            <div class="meta"><time datetime="2024-04-02T10:20:00+00:00">April 2, 2024</time></div>
+            <p>Body text of the story goes here.</p></article></body></html>"#;
+        assert_eq!(
+            meta_of(html).date.as_deref(),
+            Some("2024-04-02T10:20:00+00:00")
+        );
     }
 
     #[test]
