@@ -355,11 +355,11 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
                     .and_then(|c| url::Url::parse(c).ok())
             })
             .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()));
-        m.title = Some(strip_short_tail(&strip_brand_tail(
+        m.title = Some(strip_short_tail(&strip_link_domain(&strip_brand_tail(
             &t,
             site.as_deref(),
             host.as_deref(),
-        )));
+        ))));
         m.set("title", &tsrc);
     }
 
@@ -719,6 +719,19 @@ fn strip_brand_tail(t: &str, site: Option<&str>, host: Option<&str>) -> String {
         }
     }
     t.to_string()
+}
+
+/// Drops the linked site that link aggregators print after a story's headline, with the
+/// comment or point count that may follow it ("Grads Find Jobs Scarce (latimes.com) 87").
+fn strip_link_domain(t: &str) -> String {
+    static DOMAIN_TAIL: OnceLock<Regex> = OnceLock::new();
+    let re = DOMAIN_TAIL.get_or_init(|| {
+        Regex::new(r"\s+\((?:[\w-]+\.)+[a-z]{2,}\)(?:\s+\d+)?\s*$").expect("static regex")
+    });
+    match re.find(t) {
+        Some(m) if t[..m.start()].split_whitespace().count() >= 2 => t[..m.start()].to_string(),
+        _ => t.to_string(),
+    }
 }
 
 /// Drops a short last part after a separator ("Mesh Office Chair | NBF", "Cloudflare CDN |
@@ -1380,6 +1393,22 @@ mod tests {
         let both = format!("{byline}<p>First published 4 March 2021.</p>");
         let m = meta_of(&page(head, &both));
         assert_eq!(m.date.as_deref(), Some("2021-03-04T02:10:00Z"));
+    }
+
+    #[test]
+    fn aggregator_domain_after_a_headline_goes() {
+        assert_eq!(
+            strip_link_domain("Kettle Makers Find New Markets (example.co.uk) 87"),
+            "Kettle Makers Find New Markets"
+        );
+        assert_eq!(
+            strip_link_domain("Kettle Makers Find New Markets (example.com)"),
+            "Kettle Makers Find New Markets"
+        );
+        assert_eq!(
+            strip_link_domain("Kettle Makers (Part 2)"),
+            "Kettle Makers (Part 2)"
+        );
     }
 
     #[test]
