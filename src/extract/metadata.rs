@@ -414,7 +414,21 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     let ld_mod = main
         .as_ref()
         .and_then(|l| str_of(l.node.get("dateModified")));
-    if let Some(d) = ld_pub.as_deref().and_then(dates::parse_iso) {
+    // Only a story's node dates the story. A WebPage, Product or CollectionPage node's
+    // datePublished is when the CMS page was created: shop, service and landing pages carry one
+    // though they show no date. It stands in only when the page prints the node's
+    // dateModified (an article whose schema names just the WebPage, "Updated May 3").
+    let ld_is_story = main.as_ref().is_some_and(|l| {
+        type_names(l.node)
+            .iter()
+            .any(|t| ARTICLE_TYPES[..16].contains(&t.as_str()))
+    });
+    let ld_pub = ld_pub.as_deref().and_then(dates::parse_iso);
+    let ld_mod_day = ld_mod
+        .as_deref()
+        .and_then(dates::parse_iso)
+        .map(|d| d[..10].to_string());
+    if let Some(d) = ld_pub.clone().filter(|_| ld_is_story) {
         m.date = Some(d);
         m.set("date", "json-ld");
     } else if let Some((k, d)) = Meta::meta(
@@ -446,8 +460,16 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         m.date = Some(d);
         m.set("date", &format!("meta:{k}"));
     } else if let Some(d) = dom_date(dom) {
-        m.date = Some(d.0);
-        m.set("date", d.1);
+        match ld_pub {
+            Some(p) if ld_mod_day.as_deref() == Some(&d.0[..10]) => {
+                m.date = Some(p);
+                m.set("date", "json-ld");
+            }
+            _ => {
+                m.date = Some(d.0);
+                m.set("date", d.1);
+            }
+        }
     } else if let Some(d) = url.and_then(dates::from_url) {
         m.date = Some(d);
         m.set("date", "url");
@@ -1471,6 +1493,25 @@ mod tests {
             meta_of(html).date.as_deref(),
             Some("2024-04-02T10:20:00+00:00")
         );
+    }
+
+    #[test]
+    fn a_web_page_node_does_not_date_the_page() {
+        let ld = |extra: &str| {
+            format!(
+                r#"<script type="application/ld+json">{{"@type": "WebPage", "name": "Kettle
+                repair services", "datePublished": "2019-05-01T10:00:00Z"{extra}}}</script>"#
+            )
+        };
+        let body = "<h1>Kettle repair services</h1><p>We repair kettles of all kinds.</p>";
+        assert_eq!(meta_of(&page(&ld(""), body)).date, None);
+
+        // The page prints the node's modification date: its publication date stands.
+        let modified = r#", "dateModified": "2024-02-03T10:00:00Z""#;
+        let body = r#"<h1>Kettle repair services</h1><p class="post-date">Updated February 3,
+            2024</p><p>We repair kettles of all kinds.</p>"#;
+        let m = meta_of(&page(&ld(modified), body));
+        assert_eq!(m.date.as_deref(), Some("2019-05-01T10:00:00Z"));
     }
 
     #[test]
