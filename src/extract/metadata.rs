@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use super::classify::Concepts;
 use super::dates;
 use super::dom::{collapse_ws, Dom, Tag};
+use super::side;
 
 /// Everything the metadata pass found, before it is copied into the record.
 #[derive(Debug, Default)]
@@ -354,7 +355,11 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
                     .and_then(|c| url::Url::parse(c).ok())
             })
             .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()));
-        m.title = Some(strip_brand_tail(&t, site.as_deref(), host.as_deref()));
+        m.title = Some(strip_short_tail(&strip_link_domain(&strip_brand_tail(
+            &t,
+            site.as_deref(),
+            host.as_deref(),
+        ))));
         m.set("title", &tsrc);
     }
 
@@ -409,7 +414,21 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     let ld_mod = main
         .as_ref()
         .and_then(|l| str_of(l.node.get("dateModified")));
-    if let Some(d) = ld_pub.as_deref().and_then(dates::parse_iso) {
+    // Only a story's node dates the story. A WebPage, Product or CollectionPage node's
+    // datePublished is when the CMS page was created: shop, service and landing pages carry one
+    // though they show no date. It stands in only when the page prints the node's
+    // dateModified (an article whose schema names just the WebPage, "Updated May 3").
+    let ld_is_story = main.as_ref().is_some_and(|l| {
+        type_names(l.node)
+            .iter()
+            .any(|t| ARTICLE_TYPES[..16].contains(&t.as_str()))
+    });
+    let ld_pub = ld_pub.as_deref().and_then(dates::parse_iso);
+    let ld_mod_day = ld_mod
+        .as_deref()
+        .and_then(dates::parse_iso)
+        .map(|d| d[..10].to_string());
+    if let Some(d) = ld_pub.clone().filter(|_| ld_is_story) {
         m.date = Some(d);
         m.set("date", "json-ld");
     } else if let Some((k, d)) = Meta::meta(
@@ -441,8 +460,16 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         m.date = Some(d);
         m.set("date", &format!("meta:{k}"));
     } else if let Some(d) = dom_date(dom) {
-        m.date = Some(d.0);
-        m.set("date", d.1);
+        match ld_pub {
+            Some(p) if ld_mod_day.as_deref() == Some(&d.0[..10]) => {
+                m.date = Some(p);
+                m.set("date", "json-ld");
+            }
+            _ => {
+                m.date = Some(d.0);
+                m.set("date", d.1);
+            }
+        }
     } else if let Some(d) = url.and_then(dates::from_url) {
         m.date = Some(d);
         m.set("date", "url");
@@ -465,6 +492,7 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         m.modified = Some(d);
         m.set("modified", &format!("meta:{k}"));
     }
+    prefer_shown_date(dom, &mut m);
     if let (Some(p), Some(md)) = (&m.date, &m.modified) {
         if md[..10] < p[..10] {
             // A modification before publication is a mislabelled pair.
@@ -711,6 +739,46 @@ fn strip_brand_tail(t: &str, site: Option<&str>, host: Option<&str>) -> String {
                 return strip_brand_tail(head, site, host);
             }
         }
+    }
+    t.to_string()
+}
+
+/// Drops the linked site that link aggregators print after a story's headline, with the
+/// comment or point count that may follow it ("Grads Find Jobs Scarce (latimes.com) 87").
+fn strip_link_domain(t: &str) -> String {
+    static DOMAIN_TAIL: OnceLock<Regex> = OnceLock::new();
+    let re = DOMAIN_TAIL.get_or_init(|| {
+        Regex::new(r"\s+\((?:[\w-]+\.)+[a-z]{2,}\)(?:\s+\d+)?\s*$").expect("static regex")
+    });
+    match re.find(t) {
+        Some(m) if t[..m.start()].split_whitespace().count() >= 2 => t[..m.start()].to_string(),
+        _ => t.to_string(),
+    }
+}
+
+/// Drops a short last part after a separator ("Mesh Office Chair | NBF", "Cloudflare CDN |
+/// Content Delivery Network", "Calculator - American Funds", "X - Part 1"): a brand, a
+/// tagline or a series label that sites append to the name of the page, whether or not they
+/// declare a site name to recognise it by. Up to three words, after a head of two or more; a
+/// tail that starts in lower case or ends with "!" reads as the rest of the sentence ("Going
+/// vegan – tips and tricks", "Best Mixers – My Favorites!") and stays.
+fn strip_short_tail(t: &str) -> String {
+    const SEPS: &[&str] = &[" | ", " – ", " — ", " - "];
+    let Some((i, sep)) = SEPS
+        .iter()
+        .filter_map(|sep| t.rfind(sep).map(|i| (i, *sep)))
+        .max_by_key(|(i, _)| *i)
+    else {
+        return t.to_string();
+    };
+    let (head, tail) = (t[..i].trim(), t[i + sep.len()..].trim());
+    let sentence_goes_on =
+        tail.chars().next().is_some_and(char::is_lowercase) || tail.ends_with('!');
+    if head.split_whitespace().count() >= 2
+        && (1..=3).contains(&tail.split_whitespace().count())
+        && !sentence_goes_on
+    {
+        return head.to_string();
     }
     t.to_string()
 }
@@ -1115,6 +1183,24 @@ fn dom_authors(dom: &Dom) -> Vec<String> {
     Vec::new()
 }
 
+/// Whether a date candidate sits in a comment, related block, footer or aside (or in a block
+/// with one of the `more` concepts). Unlike [`in_ancestor`] it ignores `<body>` and `<html>`:
+/// their class lists name site-wide features ("sticky-footer", "has-sidebar"), not a part of
+/// the page.
+fn off_story(dom: &Dom, i: usize, more: u32) -> bool {
+    let mut p = dom.nodes[i].parent;
+    let mut steps = 0;
+    while p != u32::MAX && steps < 40 {
+        let n = &dom.nodes[p as usize];
+        if !matches!(n.tag, Tag::Body | Tag::Html) && n.concepts.any(OFF_STORY | more) {
+            return true;
+        }
+        p = n.parent;
+        steps += 1;
+    }
+    false
+}
+
 fn in_ancestor(dom: &Dom, i: usize, bits: u32) -> bool {
     let mut p = dom.nodes[i].parent;
     let mut steps = 0;
@@ -1154,7 +1240,7 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
         if n.tag != Tag::Time {
             continue;
         }
-        if in_ancestor(dom, i, OFF_STORY) {
+        if off_story(dom, i, 0) || in_review(dom, i) {
             continue;
         }
         if let Some(d) = dom.attr(i, "datetime").and_then(dates::parse_iso) {
@@ -1171,10 +1257,11 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
         if !n.concepts.any(Concepts::BYLINE | Concepts::META) && !has_date_class(dom, i) {
             continue;
         }
-        if in_ancestor(dom, i, OFF_STORY) {
+        if off_story(dom, i, 0) || in_review(dom, i) {
             continue;
         }
-        if let Some(d) = dates::parse_text(dom.text_of(i)) {
+        // parse_iso also reads a bare ISO timestamp printed as is ("2022-11-23T08:10+02:00").
+        if let Some(d) = dates::parse_iso(dom.text_of(i)) {
             return Some((d, "byline"));
         }
     }
@@ -1190,13 +1277,101 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
         if seen > 12 {
             break;
         }
-        if n.chars <= 60 {
+        if n.chars <= 60 && !in_review(dom, i) {
+            if let Some(d) = dates::parse_text(dom.text_of(i)) {
+                return Some((d, "text-near-title"));
+            }
+        }
+    }
+    // Or in the few right above it, where many templates put the date over the headline
+    // ("Dec 12, 2025" / "Last updated: Dec 12, 2025" / a kicker line).
+    let mut seen = 0;
+    for i in (0..h1).rev() {
+        let n = &dom.nodes[i];
+        if n.tag != Tag::Text {
+            continue;
+        }
+        seen += 1;
+        if seen > 4 {
+            break;
+        }
+        if n.chars <= 60 && !off_story(dom, i, Concepts::NAV) {
             if let Some(d) = dates::parse_text(dom.text_of(i)) {
                 return Some((d, "text-near-title"));
             }
         }
     }
     None
+}
+
+/// Every calendar day (YYYY-MM-DD) the page writes in its own short lines or `<time>`
+/// elements, outside comments, related blocks, footers and asides.
+fn shown_days(dom: &Dom) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, n) in dom.nodes.iter().enumerate() {
+        let day = match n.tag {
+            Tag::Text if n.chars > 0 && n.chars <= 100 => dates::parse_text(dom.text_of(i)),
+            Tag::Time => dom.attr(i, "datetime").and_then(dates::parse_iso),
+            _ => None,
+        };
+        if let Some(d) = day {
+            if !off_story(dom, i, 0) && !out.iter().any(|o| o[..] == d[..10]) {
+                out.push(d[..10].to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Replaces a machine-readable publication date the page never shows by the one it does.
+///
+/// JSON-LD and `<meta>` dates are often a CMS record's creation, a date template filled in
+/// wrong, or a UTC instant that falls on another day than the one printed: readers (and
+/// anyone citing the page) go by the date in the byline. Only when the declared day appears
+/// nowhere on the page, so a page that prints its declared date keeps it whatever else it
+/// prints. A shown date that is the declared modification date stays out: "Updated May 3"
+/// does not say when the page was published (on wcxb annotators took the one or the other
+/// about equally often).
+fn prefer_shown_date(dom: &Dom, m: &mut Meta) {
+    let Some(declared) = m.date.as_deref() else {
+        return;
+    };
+    let from_markup = m
+        .provenance
+        .get("date")
+        .is_some_and(|p| p == "json-ld" || p.starts_with("meta:"));
+    if !from_markup {
+        return;
+    }
+    let shown = shown_days(dom);
+    if shown.is_empty() || shown.iter().any(|d| d[..] == declared[..10]) {
+        return;
+    }
+    let Some((d, src)) = dom_date(dom) else {
+        return;
+    };
+    let modified = m.modified.as_deref().is_some_and(|md| md[..10] == d[..10]);
+    if d[..10] != declared[..10] && !modified {
+        m.date = Some(d);
+        m.set("date", src);
+    }
+}
+
+/// Whether the element or one of its closest ancestors names a customer or critic review
+/// ("review-date", "review-card__date"): its date is the review's, not the page's. Only the
+/// closest three, because a review article may name its whole body "review".
+fn in_review(dom: &Dom, i: usize) -> bool {
+    let mut at = i as u32;
+    for _ in 0..4 {
+        if at == u32::MAX {
+            return false;
+        }
+        if side::names_reviews(dom, at as usize) {
+            return true;
+        }
+        at = dom.nodes[at as usize].parent;
+    }
+    false
 }
 
 fn has_date_class(dom: &Dom, i: usize) -> bool {
@@ -1215,6 +1390,147 @@ fn has_date_class(dom: &Dom, i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The metadata of a made-up page, read as the extractor reads it.
+    fn meta_of(html: &str) -> Meta {
+        let doc = super::super::parse(html);
+        let dom = Dom::build(&doc, 100_000);
+        extract(&dom, None)
+    }
+
+    fn page(head: &str, body: &str) -> String {
+        format!("<html><head>{head}</head><body><article>{body}</article></body></html>")
+    }
+
+    #[test]
+    fn shown_date_beats_a_declared_one_the_page_never_prints() {
+        let head = r#"<meta property="article:published_time" content="2021-03-04T02:10:00Z">"#;
+        let byline = r#"<h1>A headline for the story</h1><p class="byline">By Ann Lee</p>
+            <p class="post-date">March 3, 2021</p><p>Body text of the story goes here.</p>"#;
+        let m = meta_of(&page(head, byline));
+        assert_eq!(m.date.as_deref(), Some("2021-03-03"));
+        assert_eq!(m.provenance.get("date").map(String::as_str), Some("byline"));
+
+        // The declared day is printed somewhere: it stays.
+        let both = format!("{byline}<p>First published 4 March 2021.</p>");
+        let m = meta_of(&page(head, &both));
+        assert_eq!(m.date.as_deref(), Some("2021-03-04T02:10:00Z"));
+    }
+
+    #[test]
+    fn aggregator_domain_after_a_headline_goes() {
+        assert_eq!(
+            strip_link_domain("Kettle Makers Find New Markets (example.co.uk) 87"),
+            "Kettle Makers Find New Markets"
+        );
+        assert_eq!(
+            strip_link_domain("Kettle Makers Find New Markets (example.com)"),
+            "Kettle Makers Find New Markets"
+        );
+        assert_eq!(
+            strip_link_domain("Kettle Makers (Part 2)"),
+            "Kettle Makers (Part 2)"
+        );
+    }
+
+    #[test]
+    fn short_tail_after_a_separator_goes() {
+        assert_eq!(
+            strip_short_tail("Mesh Office Chair | NBF"),
+            "Mesh Office Chair"
+        );
+        assert_eq!(
+            strip_short_tail("Rebuilding a Kettle Pipeline - Part 1"),
+            "Rebuilding a Kettle Pipeline"
+        );
+        // Only the last part, and only a short one.
+        assert_eq!(
+            strip_short_tail("Kettles - A Guide | Long Name Of The Shop"),
+            "Kettles - A Guide | Long Name Of The Shop"
+        );
+        // A one-word head is not a title without its tail.
+        assert_eq!(strip_short_tail("Kettles | Acme"), "Kettles | Acme");
+        // The sentence goes on.
+        assert_eq!(
+            strip_short_tail("Going vegan slowly – tips and tricks"),
+            "Going vegan slowly – tips and tricks"
+        );
+        assert_eq!(
+            strip_short_tail("Best Stand Mixers – My Favorites!"),
+            "Best Stand Mixers – My Favorites!"
+        );
+        assert_eq!(strip_short_tail("Spider-Man Returns"), "Spider-Man Returns");
+    }
+
+    #[test]
+    fn date_right_above_the_headline() {
+        let body = r#"<div class="hero"><p>Last updated:</p><p>Dec 12, 2025</p>
+            <h1>A headline for the story</h1></div><p>Body text of the story goes here.</p>"#;
+        let m = meta_of(&page("", body));
+        assert_eq!(m.date.as_deref(), Some("2025-12-12"));
+        assert_eq!(
+            m.provenance.get("date").map(String::as_str),
+            Some("text-near-title")
+        );
+    }
+
+    #[test]
+    fn printed_iso_timestamp_in_a_date_element() {
+        let body = r#"<h1>A headline for the story</h1><p>Body text of the story.</p>
+            <div class="author"><span class="publication-time">2022-11-23T08:10+02:00</span></div>"#;
+        let m = meta_of(&page("", body));
+        assert_eq!(m.date.as_deref(), Some("2022-11-23T08:10:00+02:00"));
+    }
+
+    #[test]
+    fn body_classes_do_not_hide_the_date() {
+        // A <body> class naming a site-wide footer says nothing about the byline inside it.
+        let html = r#"<html><head></head><body class="sticky-footer has-sidebar">
+            <article><h1>A headline for the story</h1>
+            <div class="meta"><time datetime="2024-04-02T10:20:00+00:00">April 2, 2024</time></div>
+            <p>Body text of the story goes here.</p></article></body></html>"#;
+        assert_eq!(
+            meta_of(html).date.as_deref(),
+            Some("2024-04-02T10:20:00+00:00")
+        );
+    }
+
+    #[test]
+    fn a_web_page_node_does_not_date_the_page() {
+        let ld = |extra: &str| {
+            format!(
+                r#"<script type="application/ld+json">{{"@type": "WebPage", "name": "Kettle
+                repair services", "datePublished": "2019-05-01T10:00:00Z"{extra}}}</script>"#
+            )
+        };
+        let body = "<h1>Kettle repair services</h1><p>We repair kettles of all kinds.</p>";
+        assert_eq!(meta_of(&page(&ld(""), body)).date, None);
+
+        // The page prints the node's modification date: its publication date stands.
+        let modified = r#", "dateModified": "2024-02-03T10:00:00Z""#;
+        let body = r#"<h1>Kettle repair services</h1><p class="post-date">Updated February 3,
+            2024</p><p>We repair kettles of all kinds.</p>"#;
+        let m = meta_of(&page(&ld(modified), body));
+        assert_eq!(m.date.as_deref(), Some("2019-05-01T10:00:00Z"));
+    }
+
+    #[test]
+    fn review_dates_are_not_the_page_date() {
+        let body = r#"<h1>Acme Kettle 2000</h1><p>A kettle that boils water.</p>
+            <div class="reviews"><div class="review-card"><h4>Great kettle</h4>
+            <div class="review-card__date">November 17th, 2021</div></div></div>"#;
+        assert_eq!(meta_of(&page("", body)).date, None);
+    }
+
+    #[test]
+    fn shown_modification_date_does_not_replace_publication() {
+        let head = r#"<meta property="article:published_time" content="2020-01-10T09:00:00Z">
+            <meta property="article:modified_time" content="2024-05-02T09:00:00Z">"#;
+        let body = r#"<h1>A headline for the story</h1>
+            <p class="post-date">Updated May 2, 2024</p><p>Body text of the story.</p>"#;
+        let m = meta_of(&page(head, body));
+        assert_eq!(m.date.as_deref(), Some("2020-01-10T09:00:00Z"));
+    }
 
     #[test]
     fn core_title_drops_what_no_other_source_repeats() {
