@@ -334,12 +334,16 @@ pub fn analyse(dom: &dom::Dom, url: Option<&str>) -> Analysis {
     let features = pagetype::features(dom);
     let (page_type, type_prob) =
         pagetype::classify_model(&meta, meta.url.as_deref().or(url), &features);
-    if matches!(page_type, PageType::Listing | PageType::Collection) {
-        // On an index, the first teaser's byline and date are not the page's.
+    if matches!(
+        page_type,
+        PageType::Listing | PageType::Collection | PageType::Product
+    ) {
+        // On an index, the first teaser's byline and date are not the page's; on a product
+        // page, dates in the page body belong to reviews and release notes.
         if meta
             .provenance
             .get("date")
-            .is_some_and(|p| p == "time" || p == "byline")
+            .is_some_and(|p| p == "time" || p == "byline" || p == "text-near-title")
         {
             meta.date = None;
             meta.provenance.remove("date");
