@@ -357,23 +357,27 @@ impl Md<'_, '_> {
         let dom = self.dom;
         let mut parts: Vec<String> = Vec::new();
         let mut inline = String::new();
+        // A removed child between two inline runs still separates their words.
+        let mut gap = false;
         for c in dom.children(i) {
+            let n = &dom.nodes[c];
             if !self.keep[c] {
+                gap |= n.text_end > n.text_start || n.tag.is_block();
                 continue;
             }
-            let t = dom.nodes[c].tag;
-            if t.is_block() && t != Tag::Br {
+            if n.tag.is_block() && n.tag != Tag::Br {
                 let s = inline.trim().to_string();
                 if !s.is_empty() {
                     parts.push(s);
                 }
                 inline.clear();
+                gap = false;
                 let b = self.block(c, depth + 1);
                 if !b.trim().is_empty() {
                     parts.push(b);
                 }
             } else {
-                self.inline(c, &mut inline);
+                self.inline_gap(c, &mut inline, &mut gap);
             }
         }
         let s = inline.trim().to_string();
@@ -564,9 +568,14 @@ impl Md<'_, '_> {
 
     /// Appends node `i` as inline Markdown.
     fn inline(&self, i: usize, out: &mut String) {
+        self.inline_gap(i, out, &mut false);
+    }
+
+    /// [`Self::inline`] with the pending word gap carried in and out: the element removed
+    /// before or after node `i` may sit between two of its container's inline runs.
+    fn inline_gap(&self, i: usize, out: &mut String, gap: &mut bool) {
         let dom = self.dom;
         let mut stack: Vec<(usize, bool)> = vec![(i, true)];
-        let mut gap = false;
         while let Some((j, enter)) = stack.pop() {
             let n = &dom.nodes[j];
             if !enter {
@@ -599,16 +608,14 @@ impl Md<'_, '_> {
             }
             if !self.keep[j] {
                 // A removed element still separated the words around it.
-                gap |= n.text_end > n.text_start || n.tag.is_block();
+                *gap |= n.text_end > n.text_start || n.tag.is_block();
                 continue;
             }
             match n.tag {
                 Tag::Text => {
                     let t = &dom.text[n.text_start as usize..n.text_end as usize];
                     // (Not right after opening markup: `[`, `**`, `` ` ``.)
-                    if std::mem::take(&mut gap)
-                        && glues(out, t)
-                        && !out.ends_with(['[', '(', '*', '`'])
+                    if std::mem::take(gap) && glues(out, t) && !out.ends_with(['[', '(', '*', '`'])
                     {
                         out.push(' ');
                     }
@@ -877,16 +884,20 @@ impl HtmlWriter<'_, '_, '_> {
             }
             inline.clear();
         };
+        // A removed child between two inline runs still separates their words.
+        let mut gap = false;
         for c in dom.children(i) {
+            let n = &dom.nodes[c];
             if !self.md.keep[c] {
+                gap |= n.text_end > n.text_start || n.tag.is_block();
                 continue;
             }
-            let t = dom.nodes[c].tag;
-            if t.is_block() && t != Tag::Br {
+            if n.tag.is_block() && n.tag != Tag::Br {
                 flush(&mut inline, out);
+                gap = false;
                 self.block(c, depth + 1, out);
             } else {
-                self.inline(c, &mut inline);
+                self.inline_gap(c, &mut inline, &mut gap);
             }
         }
         flush(&mut inline, out);
@@ -983,9 +994,14 @@ impl HtmlWriter<'_, '_, '_> {
 
     /// Appends node `i` as inline HTML (text, links, images, code, emphasis, line breaks).
     fn inline(&self, i: usize, out: &mut String) {
+        self.inline_gap(i, out, &mut false);
+    }
+
+    /// [`Self::inline`] with the pending word gap carried in and out, as in the Markdown
+    /// writer.
+    fn inline_gap(&self, i: usize, out: &mut String, gap: &mut bool) {
         let dom = self.md.dom;
         let mut stack: Vec<(usize, bool)> = vec![(i, true)];
-        let mut gap = false;
         while let Some((j, enter)) = stack.pop() {
             let n = &dom.nodes[j];
             if !enter {
@@ -1013,19 +1029,25 @@ impl HtmlWriter<'_, '_, '_> {
             }
             if !self.md.keep[j] {
                 // A removed element still separated the words around it.
-                gap |= n.text_end > n.text_start || n.tag.is_block();
+                *gap |= n.text_end > n.text_start || n.tag.is_block();
                 continue;
             }
             match n.tag {
                 Tag::Text => {
                     let t = &dom.text[n.text_start as usize..n.text_end as usize];
                     // Tags do not separate words: judge by the text before them.
-                    if std::mem::take(&mut gap) && glues(text_end(out), t) {
+                    if std::mem::take(gap) && glues(text_end(out), t) {
                         out.push(' ');
                     }
+                    // Leading space after an opening tag goes only when the text before the
+                    // tag already ends a word: `dhws<a>&nbsp;iozr` is two words.
                     let t = if out.is_empty()
                         || out.ends_with([' ', '\n'])
                         || ends_with_open_tag(out)
+                            && text_end(out)
+                                .chars()
+                                .next_back()
+                                .is_none_or(char::is_whitespace)
                     {
                         t.trim_start()
                     } else {
