@@ -240,9 +240,10 @@ fn jsonl(records: &[Record]) -> String {
 proptest! {
     // A fixed seed: the same documents on every run, so a failure is never a fluke of the
     // draw (proptest-regressions/ replays earlier failures first). 64 cases per property
-    // keep the file near 30 s in a debug build on a loaded machine.
+    // keep the file near 30 s in a debug build on a loaded machine; PROPTEST_CASES searches
+    // deeper by hand.
     #![proptest_config(ProptestConfig {
-        cases: 64,
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64),
         rng_seed: proptest::test_runner::RngSeed::Fixed(0x0deb_05c5),
         ..ProptestConfig::default()
     })]
