@@ -117,8 +117,19 @@ pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
     let kept = cx.kept_aggregates();
     let scores = cx.score(&kept);
     let roots = cx.choose_roots(&kept, &scores);
-    for &r in &roots {
-        cx.prune_inside(r, &kept);
+    // Each block is judged on what pruning leaves of it: a list kept for the plain text of
+    // an item that pruning then drops (a "© ..." line) is judged again without that item,
+    // as it is when the page holds only the kept content (dehusk's own HTML output).
+    let mut kept = kept;
+    loop {
+        let before = cx.removed.iter().filter(|r| r.is_some()).count();
+        for &r in &roots {
+            cx.prune_inside(r, &kept);
+        }
+        if cx.removed.iter().filter(|r| r.is_some()).count() == before {
+            break;
+        }
+        kept = cx.kept_aggregates();
     }
     if let Some(t) = title_node {
         if let Some(&r) = roots.iter().find(|&&r| dom.contains(r, t)) {
