@@ -847,14 +847,14 @@ impl HtmlWriter<'_, '_, '_> {
                 }
             }
             Tag::Ul | Tag::Ol => self.list(i, depth, out),
-            Tag::Table | Tag::Tr => self.table(i, out),
+            Tag::Table | Tag::Tr => self.table(i, depth, out),
             // A content root inside a table (its body or a row group) stays a table.
             Tag::Block
                 if dom
                     .element(i)
                     .is_some_and(|e| matches!(e.name(), "tbody" | "thead" | "tfoot")) =>
             {
-                self.table(i, out)
+                self.table(i, depth, out)
             }
             Tag::Img | Tag::A | Tag::Inline | Tag::Code | Tag::Time | Tag::Text | Tag::Br => {
                 self.para("p", i, out)
@@ -939,7 +939,7 @@ impl HtmlWriter<'_, '_, '_> {
         }
     }
 
-    fn table(&self, i: usize, out: &mut String) {
+    fn table(&self, i: usize, depth: usize, out: &mut String) {
         let dom = self.md.dom;
         let mut rows = String::new();
         let end = dom.nodes[i].end as usize;
@@ -966,7 +966,18 @@ impl HtmlWriter<'_, '_, '_> {
                     let cell_tag = if t == Tag::Th { "th" } else { "td" };
                     let mut cell = String::new();
                     if self.md.keep[c] {
-                        self.inline(c, &mut cell);
+                        // As in list items: a cell holding blocks (a list, code, a table)
+                        // keeps them, so that the cell reads back as it was judged.
+                        let has_blocks = dom.children(c).any(|k| {
+                            self.md.keep[k]
+                                && dom.nodes[k].tag.is_block()
+                                && dom.nodes[k].tag != Tag::Br
+                        });
+                        if has_blocks {
+                            self.blocks_of(c, depth + 1, &mut cell);
+                        } else {
+                            self.inline(c, &mut cell);
+                        }
                     }
                     let span: usize = dom
                         .attr(c, "colspan")
