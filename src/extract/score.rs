@@ -120,8 +120,10 @@ pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
     // Each block is judged on what pruning leaves of it: a list kept for the plain text of
     // an item that pruning then drops (a "© ..." line) is judged again without that item,
     // as it is when the page holds only the kept content (dehusk's own HTML output).
+    // A round can only drop ancestors of the last round's drops, so rounds are few; the
+    // cap keeps freakishly deep nesting from making this quadratic.
     let mut kept = kept;
-    loop {
+    for _ in 0..PRUNE_ROUNDS {
         let before = cx.removed.iter().filter(|r| r.is_some()).count();
         for &r in &roots {
             cx.prune_inside(r, &kept);
@@ -137,6 +139,12 @@ pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
                 cx.removed[t] = Some(Reason::Title);
             }
             cx.drop_kickers(r, t);
+        }
+        // A root inside the headline (a page that is all headline) is the title too.
+        for &r in &roots {
+            if r != t && dom.contains(t, r) && cx.removed[r].is_none() {
+                cx.removed[r] = Some(Reason::Title);
+            }
         }
     }
     // Controls go last, once the blocks around them have been judged with their links.
@@ -164,6 +172,11 @@ pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
     }
 }
 
+/// Whether two texts are the same once whitespace runs are squashed.
+fn squashed_eq(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
+}
+
 fn find_title_node(dom: &Dom, meta: &Meta) -> Option<usize> {
     let title = meta.title.as_deref()?;
     let mut best: Option<(usize, f32)> = None;
@@ -173,7 +186,13 @@ fn find_title_node(dom: &Dom, meta: &Meta) -> Option<usize> {
         if !is_cand || n.chars == 0 || n.chars > 400 {
             continue;
         }
-        let s = metadata::similarity(dom.text_of(i), title);
+        // Word overlap cannot compare a title without words ("😀", "&"); the same text can.
+        let same = squashed_eq(dom.text_of(i), title);
+        let s = if same {
+            1.0
+        } else {
+            metadata::similarity(dom.text_of(i), title)
+        };
         let s = s + if n.tag == Tag::H(1) { 0.1 } else { 0.0 };
         if s >= 0.7 && best.is_none_or(|(_, b)| s > b + 0.05) {
             best = Some((i, s));
@@ -1108,6 +1127,9 @@ impl Ctx<'_, '_> {
         None
     }
 }
+
+/// Most rounds of pruning inside the content roots (see [`select`]).
+const PRUNE_ROUNDS: usize = 16;
 
 /// Characters a prose sibling block needs to join the content.
 const SIBLING_PROSE: u32 = 100;
