@@ -787,8 +787,16 @@ impl Ctx<'_, '_> {
                 .children(cur)
                 .filter(|&c| self.removed[c].is_none())
                 .max_by_key(|&c| k.chars[c]);
+            // Into a link or a run of text only when it is all there is: it is part of its
+            // block's text, and a root there would drop the rest of the block (the "&gt;"
+            // after a link), which a re-read of the kept text then judges anew.
             match best {
-                Some(c) if k.chars[c] as f32 >= WIDE_SHARE * total => cur = c,
+                Some(c)
+                    if k.chars[c] as f32 >= WIDE_SHARE * total
+                        && (dom.nodes[c].tag.is_block() || k.chars[c] == k.chars[cur]) =>
+                {
+                    cur = c
+                }
                 _ => return cur,
             }
         }
