@@ -667,9 +667,28 @@ impl Md<'_, '_> {
 /// The raw text of a `<pre>`, with its original line breaks; scripts, styles and the other
 /// elements whose content is never page text are left out, as everywhere else.
 fn raw_text(dom: &Dom, i: usize) -> String {
+    // A block inside (a list or a line `<div>` in a `<pre>`) starts a line, as a browser
+    // shows it and as the other renderings separate it.
+    let end = dom.nodes[i].end as usize;
+    let blocks: std::collections::HashSet<_> = (i + 1..end)
+        .filter(|&j| dom.nodes[j].tag.is_block())
+        .map(|j| dom.nodes[j].id)
+        .collect();
     let mut s = String::new();
     if let Some(node) = dom.html.tree.get(dom.nodes[i].id) {
-        for d in node.descendants() {
+        for edge in node.traverse() {
+            let d = match edge {
+                ego_tree::iter::Edge::Open(d) => d,
+                ego_tree::iter::Edge::Close(d) => {
+                    if blocks.contains(&d.id()) {
+                        break_line(&mut s);
+                    }
+                    continue;
+                }
+            };
+            if blocks.contains(&d.id()) {
+                break_line(&mut s);
+            }
             if let Some(t) = d.value().as_text() {
                 let hidden = d.ancestors().take_while(|a| a.id() != node.id()).any(|a| {
                     a.value()
@@ -687,6 +706,14 @@ fn raw_text(dom: &Dom, i: usize) -> String {
         }
     }
     s
+}
+
+/// Starts a new line unless the current one holds nothing but its indentation.
+fn break_line(s: &mut String) {
+    let line = &s[s.rfind('\n').map_or(0, |k| k + 1)..];
+    if !line.trim().is_empty() {
+        s.push('\n');
+    }
 }
 
 /// An image's source, preferring lazy-loading attributes over the placeholder `src`;
