@@ -281,14 +281,18 @@ proptest! {
     /// (d) Extracting dehusk's own `html` output (`-f html`) again gives the same text, on
     /// article-shaped pages.
     ///
-    /// Ignored: it passes on these 64 cases, but a deeper search (`cases: 2000`) finds pages
-    /// where content selection judges a link-heavy paragraph differently once the page
-    /// around it is gone, e.g. a list item of code spans and a `mailto:` link followed by a
-    /// paragraph ending in a same-page link. The renderer bugs this property found (words
-    /// glued across removed elements, script text inside `<pre>`, table roots rendered as
-    /// paragraphs, repeated `<pre>` lines dropped) are fixed; the weaker property below runs.
+    /// Ignored: it passes on these 64 cases, but one kind of page still fails at depth (2 in
+    /// 20,000 cases at seed 1, none at seed 2). At this seed, case 1,833 (kept in
+    /// props.proptest-regressions) is a page the page-type model is unsure is an article, so
+    /// `extract::analyse` also reads it as a service page and keeps that wider reading, whose
+    /// pruning spares lists of up to 80% link text. The re-read page, without the site's
+    /// menu and footer, is a sure article, and its list of code spans and a `mailto:` link
+    /// (41% link text) goes as link-dense. That choice between the two readings is made in
+    /// src/extract/mod.rs from the whole page, which the output does not carry. The renderer,
+    /// pruning and title bugs this property found are fixed (see the examples below); the
+    /// weaker property after it runs.
     #[test]
-    #[ignore = "selection re-judges link-heavy paragraphs on the re-read page; see the doc comment"]
+    #[ignore = "an unsure article's wider reading is not chosen again on the re-read; see the doc comment"]
     fn html_output_reads_back_to_the_same_text(doc in article_document()) {
         let rec = extractor().extract(&doc, Some("https://example.com/story"));
         prop_assert!(rec.error.is_none());
@@ -310,6 +314,49 @@ proptest! {
             prop_assert!(first.contains(w) || w == "|", "word {:?} is new; text: {:?}", w, rec.text);
         }
     }
+}
+
+/// Pages that once failed (d) or (d'), each for a cause since fixed in the library.
+#[test]
+fn html_output_reads_back_on_pages_that_once_did_not() {
+    let page = |body: &str| {
+        format!(
+            "<!DOCTYPE html><html><head><title>River news</title></head><body>\
+             <nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav>\
+             <article><h1>River news</h1>{body}</article>\
+             <footer><p>Copyright 2026 Example News. All rights reserved.</p></footer>\
+             </body></html>"
+        )
+    };
+    let prose = "<p>The river rose two metres overnight, and the town council opened the flood \
+                 barriers before dawn, as it has done every winter since the new walls were \
+                 built.</p>";
+    let pages = [
+        // A list judged with an item that pruning then dropped ("© ..."): 30% link text
+        // with it, 40% without, as the re-read sees it.
+        page(&format!(
+            "{prose}<ul><li>Residents on the lower streets were told to move cars, and the \
+             council page <a href=\"/local/page\">lists every street under a flood warning \
+             tonight</a></li><li>© 2026 Example News. All rights reserved.</li></ul>{prose}"
+        )),
+        // A word gap inside a link's opening: `river<a>&nbsp;gauge` is two words.
+        page(&format!(
+            "{prose}<p>The council now publishes the river<a href=\"/local/page\">&nbsp;gauge \
+             readings</a> every fifteen minutes, so that residents can see how fast the water \
+             is rising.</p>"
+        )),
+    ];
+    let url = Some("https://example.com/story");
+    for doc in &pages {
+        let rec = extractor().extract(doc, url);
+        let again = extractor().extract(&readable(&rec), url);
+        assert_eq!(squash(&again.text), squash(&rec.text), "page: {doc}");
+    }
+    // A removed block between two inline runs once glued their words on the re-read.
+    let doc = "<a href=\"/local/page\"><a href=\"/local/page\">aaaaaaaa aaaaa</a><nav></nav>a</a>";
+    let rec = extractor().extract(doc, None);
+    let again = extractor().extract(&readable(&rec), None);
+    assert_eq!(squash(&again.text), squash(&rec.text), "page: {doc}");
 }
 
 /// The record as `dehusk extract -f html` writes it for one file: a whole document with the
