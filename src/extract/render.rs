@@ -1044,7 +1044,7 @@ impl HtmlWriter<'_, '_, '_> {
             let n = &dom.nodes[j];
             if !enter {
                 match n.tag {
-                    Tag::A if self.md.link_of(j).is_some() => {
+                    Tag::A => {
                         // Trailing space moves out of the link, but stays: it may be the only
                         // separation from the next word.
                         let spaced = out.ends_with(' ');
@@ -1109,11 +1109,13 @@ impl HtmlWriter<'_, '_, '_> {
                     }
                     continue;
                 }
-                Tag::A => {
-                    if let Some(h) = self.md.link_of(j) {
-                        out.push_str(&format!("<a href=\"{}\">", escape_html(&h)));
-                    }
-                }
+                // A link whose target is not written (same-page, empty, `javascript:`) stays
+                // a link without one: it was link text when the page was judged, and a
+                // re-read must judge it so too.
+                Tag::A => match self.md.link_of(j) {
+                    Some(h) => out.push_str(&format!("<a href=\"{}\">", escape_html(&h))),
+                    None => out.push_str("<a>"),
+                },
                 Tag::Code => out.push_str("<code>"),
                 Tag::Inline => match emphasis(dom, j) {
                     Some("**") => out.push_str("<strong>"),
