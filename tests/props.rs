@@ -240,9 +240,10 @@ fn jsonl(records: &[Record]) -> String {
 proptest! {
     // A fixed seed: the same documents on every run, so a failure is never a fluke of the
     // draw (proptest-regressions/ replays earlier failures first). 64 cases per property
-    // keep the file near 30 s in a debug build on a loaded machine.
+    // keep the file near 30 s in a debug build on a loaded machine; PROPTEST_CASES searches
+    // deeper by hand.
     #![proptest_config(ProptestConfig {
-        cases: 64,
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64),
         rng_seed: proptest::test_runner::RngSeed::Fixed(0x0deb_05c5),
         ..ProptestConfig::default()
     })]
@@ -280,14 +281,19 @@ proptest! {
     /// (d) Extracting dehusk's own `html` output (`-f html`) again gives the same text, on
     /// article-shaped pages.
     ///
-    /// Ignored: it passes on these 64 cases, but a deeper search (`cases: 2000`) finds pages
-    /// where content selection judges a link-heavy paragraph differently once the page
-    /// around it is gone, e.g. a list item of code spans and a `mailto:` link followed by a
-    /// paragraph ending in a same-page link. The renderer bugs this property found (words
-    /// glued across removed elements, script text inside `<pre>`, table roots rendered as
-    /// paragraphs, repeated `<pre>` lines dropped) are fixed; the weaker property below runs.
+    /// Ignored: it passes on these 64 cases and, by hand, on 20,000 cases at each of two other
+    /// seeds, but at this seed case 6,417 (kept in props.proptest-regressions) fails: a
+    /// paragraph that is nearly all link text (`aa <a>..</a> <a>..</a>`). With the site's
+    /// menu and footer around the article, the page-type model is unsure the page is an
+    /// article, so `extract::analyse` also reads it as a service page and keeps that wider
+    /// reading, whose pruning spares the paragraph. Without the menu or the footer (deleting
+    /// either from the page does it, and so does the re-read) the page is a sure article and
+    /// the paragraph goes as link-dense. That choice between the two readings is made in
+    /// src/extract/mod.rs from the whole page, which the output does not carry. The renderer,
+    /// pruning and title bugs this property found are fixed (see the examples below); the
+    /// weaker property after it runs.
     #[test]
-    #[ignore = "selection re-judges link-heavy paragraphs on the re-read page; see the doc comment"]
+    #[ignore = "an unsure article's wider reading is not chosen again on the re-read; see the doc comment"]
     fn html_output_reads_back_to_the_same_text(doc in article_document()) {
         let rec = extractor().extract(&doc, Some("https://example.com/story"));
         prop_assert!(rec.error.is_none());
@@ -309,6 +315,55 @@ proptest! {
             prop_assert!(first.contains(w) || w == "|", "word {:?} is new; text: {:?}", w, rec.text);
         }
     }
+}
+
+/// Pages that once failed (d) or (d'), each for a cause since fixed in the library.
+#[test]
+fn html_output_reads_back_on_pages_that_once_did_not() {
+    let page = |body: &str| {
+        format!(
+            "<!DOCTYPE html><html><head><title>River news</title></head><body>\
+             <nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav>\
+             <article><h1>River news</h1>{body}</article>\
+             <footer><p>Copyright 2026 Example News. All rights reserved.</p></footer>\
+             </body></html>"
+        )
+    };
+    let prose = "<p>The river rose two metres overnight, and the town council opened the flood \
+                 barriers before dawn, as it has done every winter since the new walls were \
+                 built.</p>";
+    let pages = [
+        // A list judged with an item that pruning then dropped ("© ..."): 30% link text
+        // with it, 40% without, as the re-read sees it.
+        page(&format!(
+            "{prose}<ul><li>Residents on the lower streets were told to move cars, and the \
+             council page <a href=\"/local/page\">lists every street under a flood warning \
+             tonight</a></li><li>© 2026 Example News. All rights reserved.</li></ul>{prose}"
+        )),
+        // A word gap inside a link's opening: `river<a>&nbsp;gauge` is two words.
+        page(&format!(
+            "{prose}<p>The council now publishes the river<a href=\"/local/page\">&nbsp;gauge \
+             readings</a> every fifteen minutes, so that residents can see how fast the water \
+             is rising.</p>"
+        )),
+    ];
+    let url = Some("https://example.com/story");
+    for doc in &pages {
+        let rec = extractor().extract(doc, url);
+        let again = extractor().extract(&readable(&rec), url);
+        assert_eq!(squash(&again.text), squash(&rec.text), "page: {doc}");
+    }
+    // A same-page link is still link text on the re-read, without its target.
+    let doc = page(&format!(
+        "{prose}<p>Back to the <a href=\"#top\">top of the river report</a> for the gauges.</p>"
+    ));
+    let html = readable(&extractor().extract(&doc, url));
+    assert!(html.contains("<a>top of the river report</a>"), "{html}");
+    // A removed block between two inline runs once glued their words on the re-read.
+    let doc = "<a href=\"/local/page\"><a href=\"/local/page\">aaaaaaaa aaaaa</a><nav></nav>a</a>";
+    let rec = extractor().extract(doc, None);
+    let again = extractor().extract(&readable(&rec), None);
+    assert_eq!(squash(&again.text), squash(&rec.text), "page: {doc}");
 }
 
 /// The record as `dehusk extract -f html` writes it for one file: a whole document with the

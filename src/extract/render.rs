@@ -357,23 +357,27 @@ impl Md<'_, '_> {
         let dom = self.dom;
         let mut parts: Vec<String> = Vec::new();
         let mut inline = String::new();
+        // A removed child between two inline runs still separates their words.
+        let mut gap = false;
         for c in dom.children(i) {
+            let n = &dom.nodes[c];
             if !self.keep[c] {
+                gap |= n.text_end > n.text_start || n.tag.is_block();
                 continue;
             }
-            let t = dom.nodes[c].tag;
-            if t.is_block() && t != Tag::Br {
+            if n.tag.is_block() && n.tag != Tag::Br {
                 let s = inline.trim().to_string();
                 if !s.is_empty() {
                     parts.push(s);
                 }
                 inline.clear();
+                gap = false;
                 let b = self.block(c, depth + 1);
                 if !b.trim().is_empty() {
                     parts.push(b);
                 }
             } else {
-                self.inline(c, &mut inline);
+                self.inline_gap(c, &mut inline, &mut gap);
             }
         }
         let s = inline.trim().to_string();
@@ -564,9 +568,14 @@ impl Md<'_, '_> {
 
     /// Appends node `i` as inline Markdown.
     fn inline(&self, i: usize, out: &mut String) {
+        self.inline_gap(i, out, &mut false);
+    }
+
+    /// [`Self::inline`] with the pending word gap carried in and out: the element removed
+    /// before or after node `i` may sit between two of its container's inline runs.
+    fn inline_gap(&self, i: usize, out: &mut String, gap: &mut bool) {
         let dom = self.dom;
         let mut stack: Vec<(usize, bool)> = vec![(i, true)];
-        let mut gap = false;
         while let Some((j, enter)) = stack.pop() {
             let n = &dom.nodes[j];
             if !enter {
@@ -599,16 +608,14 @@ impl Md<'_, '_> {
             }
             if !self.keep[j] {
                 // A removed element still separated the words around it.
-                gap |= n.text_end > n.text_start || n.tag.is_block();
+                *gap |= n.text_end > n.text_start || n.tag.is_block();
                 continue;
             }
             match n.tag {
                 Tag::Text => {
                     let t = &dom.text[n.text_start as usize..n.text_end as usize];
                     // (Not right after opening markup: `[`, `**`, `` ` ``.)
-                    if std::mem::take(&mut gap)
-                        && glues(out, t)
-                        && !out.ends_with(['[', '(', '*', '`'])
+                    if std::mem::take(gap) && glues(out, t) && !out.ends_with(['[', '(', '*', '`'])
                     {
                         out.push(' ');
                     }
@@ -660,9 +667,28 @@ impl Md<'_, '_> {
 /// The raw text of a `<pre>`, with its original line breaks; scripts, styles and the other
 /// elements whose content is never page text are left out, as everywhere else.
 fn raw_text(dom: &Dom, i: usize) -> String {
+    // A block inside (a list or a line `<div>` in a `<pre>`) starts a line, as a browser
+    // shows it and as the other renderings separate it.
+    let end = dom.nodes[i].end as usize;
+    let blocks: std::collections::HashSet<_> = (i + 1..end)
+        .filter(|&j| dom.nodes[j].tag.is_block())
+        .map(|j| dom.nodes[j].id)
+        .collect();
     let mut s = String::new();
     if let Some(node) = dom.html.tree.get(dom.nodes[i].id) {
-        for d in node.descendants() {
+        for edge in node.traverse() {
+            let d = match edge {
+                ego_tree::iter::Edge::Open(d) => d,
+                ego_tree::iter::Edge::Close(d) => {
+                    if blocks.contains(&d.id()) {
+                        break_line(&mut s);
+                    }
+                    continue;
+                }
+            };
+            if blocks.contains(&d.id()) {
+                break_line(&mut s);
+            }
             if let Some(t) = d.value().as_text() {
                 let hidden = d.ancestors().take_while(|a| a.id() != node.id()).any(|a| {
                     a.value()
@@ -680,6 +706,14 @@ fn raw_text(dom: &Dom, i: usize) -> String {
         }
     }
     s
+}
+
+/// Starts a new line unless the current one holds nothing but its indentation.
+fn break_line(s: &mut String) {
+    let line = &s[s.rfind('\n').map_or(0, |k| k + 1)..];
+    if !line.trim().is_empty() {
+        s.push('\n');
+    }
 }
 
 /// An image's source, preferring lazy-loading attributes over the placeholder `src`;
@@ -840,14 +874,14 @@ impl HtmlWriter<'_, '_, '_> {
                 }
             }
             Tag::Ul | Tag::Ol => self.list(i, depth, out),
-            Tag::Table | Tag::Tr => self.table(i, out),
+            Tag::Table | Tag::Tr => self.table(i, depth, out),
             // A content root inside a table (its body or a row group) stays a table.
             Tag::Block
                 if dom
                     .element(i)
                     .is_some_and(|e| matches!(e.name(), "tbody" | "thead" | "tfoot")) =>
             {
-                self.table(i, out)
+                self.table(i, depth, out)
             }
             Tag::Img | Tag::A | Tag::Inline | Tag::Code | Tag::Time | Tag::Text | Tag::Br => {
                 self.para("p", i, out)
@@ -877,16 +911,20 @@ impl HtmlWriter<'_, '_, '_> {
             }
             inline.clear();
         };
+        // A removed child between two inline runs still separates their words.
+        let mut gap = false;
         for c in dom.children(i) {
+            let n = &dom.nodes[c];
             if !self.md.keep[c] {
+                gap |= n.text_end > n.text_start || n.tag.is_block();
                 continue;
             }
-            let t = dom.nodes[c].tag;
-            if t.is_block() && t != Tag::Br {
+            if n.tag.is_block() && n.tag != Tag::Br {
                 flush(&mut inline, out);
+                gap = false;
                 self.block(c, depth + 1, out);
             } else {
-                self.inline(c, &mut inline);
+                self.inline_gap(c, &mut inline, &mut gap);
             }
         }
         flush(&mut inline, out);
@@ -928,7 +966,7 @@ impl HtmlWriter<'_, '_, '_> {
         }
     }
 
-    fn table(&self, i: usize, out: &mut String) {
+    fn table(&self, i: usize, depth: usize, out: &mut String) {
         let dom = self.md.dom;
         let mut rows = String::new();
         let end = dom.nodes[i].end as usize;
@@ -955,7 +993,18 @@ impl HtmlWriter<'_, '_, '_> {
                     let cell_tag = if t == Tag::Th { "th" } else { "td" };
                     let mut cell = String::new();
                     if self.md.keep[c] {
-                        self.inline(c, &mut cell);
+                        // As in list items: a cell holding blocks (a list, code, a table)
+                        // keeps them, so that the cell reads back as it was judged.
+                        let has_blocks = dom.children(c).any(|k| {
+                            self.md.keep[k]
+                                && dom.nodes[k].tag.is_block()
+                                && dom.nodes[k].tag != Tag::Br
+                        });
+                        if has_blocks {
+                            self.blocks_of(c, depth + 1, &mut cell);
+                        } else {
+                            self.inline(c, &mut cell);
+                        }
                     }
                     let span: usize = dom
                         .attr(c, "colspan")
@@ -983,14 +1032,19 @@ impl HtmlWriter<'_, '_, '_> {
 
     /// Appends node `i` as inline HTML (text, links, images, code, emphasis, line breaks).
     fn inline(&self, i: usize, out: &mut String) {
+        self.inline_gap(i, out, &mut false);
+    }
+
+    /// [`Self::inline`] with the pending word gap carried in and out, as in the Markdown
+    /// writer.
+    fn inline_gap(&self, i: usize, out: &mut String, gap: &mut bool) {
         let dom = self.md.dom;
         let mut stack: Vec<(usize, bool)> = vec![(i, true)];
-        let mut gap = false;
         while let Some((j, enter)) = stack.pop() {
             let n = &dom.nodes[j];
             if !enter {
                 match n.tag {
-                    Tag::A if self.md.link_of(j).is_some() => {
+                    Tag::A => {
                         // Trailing space moves out of the link, but stays: it may be the only
                         // separation from the next word.
                         let spaced = out.ends_with(' ');
@@ -1013,19 +1067,25 @@ impl HtmlWriter<'_, '_, '_> {
             }
             if !self.md.keep[j] {
                 // A removed element still separated the words around it.
-                gap |= n.text_end > n.text_start || n.tag.is_block();
+                *gap |= n.text_end > n.text_start || n.tag.is_block();
                 continue;
             }
             match n.tag {
                 Tag::Text => {
                     let t = &dom.text[n.text_start as usize..n.text_end as usize];
                     // Tags do not separate words: judge by the text before them.
-                    if std::mem::take(&mut gap) && glues(text_end(out), t) {
+                    if std::mem::take(gap) && glues(text_end(out), t) {
                         out.push(' ');
                     }
+                    // Leading space after an opening tag goes only when the text before the
+                    // tag already ends a word: `dhws<a>&nbsp;iozr` is two words.
                     let t = if out.is_empty()
                         || out.ends_with([' ', '\n'])
                         || ends_with_open_tag(out)
+                            && text_end(out)
+                                .chars()
+                                .next_back()
+                                .is_none_or(char::is_whitespace)
                     {
                         t.trim_start()
                     } else {
@@ -1049,11 +1109,13 @@ impl HtmlWriter<'_, '_, '_> {
                     }
                     continue;
                 }
-                Tag::A => {
-                    if let Some(h) = self.md.link_of(j) {
-                        out.push_str(&format!("<a href=\"{}\">", escape_html(&h)));
-                    }
-                }
+                // A link whose target is not written (same-page, empty, `javascript:`) stays
+                // a link without one: it was link text when the page was judged, and a
+                // re-read must judge it so too.
+                Tag::A => match self.md.link_of(j) {
+                    Some(h) => out.push_str(&format!("<a href=\"{}\">", escape_html(&h))),
+                    None => out.push_str("<a>"),
+                },
                 Tag::Code => out.push_str("<code>"),
                 Tag::Inline => match emphasis(dom, j) {
                     Some("**") => out.push_str("<strong>"),

@@ -117,8 +117,21 @@ pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
     let kept = cx.kept_aggregates();
     let scores = cx.score(&kept);
     let roots = cx.choose_roots(&kept, &scores);
-    for &r in &roots {
-        cx.prune_inside(r, &kept);
+    // Each block is judged on what pruning leaves of it: a list kept for the plain text of
+    // an item that pruning then drops (a "© ..." line) is judged again without that item,
+    // as it is when the page holds only the kept content (dehusk's own HTML output).
+    // A round can only drop ancestors of the last round's drops, so rounds are few; the
+    // cap keeps freakishly deep nesting from making this quadratic.
+    let mut kept = kept;
+    for _ in 0..PRUNE_ROUNDS {
+        let before = cx.removed.iter().filter(|r| r.is_some()).count();
+        for &r in &roots {
+            cx.prune_inside(r, &kept);
+        }
+        if cx.removed.iter().filter(|r| r.is_some()).count() == before {
+            break;
+        }
+        kept = cx.kept_aggregates();
     }
     if let Some(t) = title_node {
         if let Some(&r) = roots.iter().find(|&&r| dom.contains(r, t)) {
@@ -126,6 +139,12 @@ pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
                 cx.removed[t] = Some(Reason::Title);
             }
             cx.drop_kickers(r, t);
+        }
+        // A root inside the headline (a page that is all headline) is the title too.
+        for &r in &roots {
+            if r != t && dom.contains(t, r) && cx.removed[r].is_none() {
+                cx.removed[r] = Some(Reason::Title);
+            }
         }
     }
     // Controls go last, once the blocks around them have been judged with their links.
@@ -153,6 +172,11 @@ pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
     }
 }
 
+/// Whether two texts are the same once whitespace runs are squashed.
+fn squashed_eq(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
+}
+
 fn find_title_node(dom: &Dom, meta: &Meta) -> Option<usize> {
     let title = meta.title.as_deref()?;
     let mut best: Option<(usize, f32)> = None;
@@ -162,7 +186,13 @@ fn find_title_node(dom: &Dom, meta: &Meta) -> Option<usize> {
         if !is_cand || n.chars == 0 || n.chars > 400 {
             continue;
         }
-        let s = metadata::similarity(dom.text_of(i), title);
+        // Word overlap cannot compare a title without words ("😀", "&"); the same text can.
+        let same = squashed_eq(dom.text_of(i), title);
+        let s = if same {
+            1.0
+        } else {
+            metadata::similarity(dom.text_of(i), title)
+        };
         let s = s + if n.tag == Tag::H(1) { 0.1 } else { 0.0 };
         if s >= 0.7 && best.is_none_or(|(_, b)| s > b + 0.05) {
             best = Some((i, s));
@@ -757,8 +787,16 @@ impl Ctx<'_, '_> {
                 .children(cur)
                 .filter(|&c| self.removed[c].is_none())
                 .max_by_key(|&c| k.chars[c]);
+            // Into a link or a run of text only when it is all there is: it is part of its
+            // block's text, and a root there would drop the rest of the block (the "&gt;"
+            // after a link), which a re-read of the kept text then judges anew.
             match best {
-                Some(c) if k.chars[c] as f32 >= WIDE_SHARE * total => cur = c,
+                Some(c)
+                    if k.chars[c] as f32 >= WIDE_SHARE * total
+                        && (dom.nodes[c].tag.is_block() || k.chars[c] == k.chars[cur]) =>
+                {
+                    cur = c
+                }
                 _ => return cur,
             }
         }
@@ -1097,6 +1135,9 @@ impl Ctx<'_, '_> {
         None
     }
 }
+
+/// Most rounds of pruning inside the content roots (see [`select`]).
+const PRUNE_ROUNDS: usize = 16;
 
 /// Characters a prose sibling block needs to join the content.
 const SIBLING_PROSE: u32 = 100;
