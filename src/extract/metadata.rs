@@ -673,13 +673,31 @@ fn words_lower(s: &str) -> Vec<String> {
 
 /// Token Jaccard similarity of two titles.
 pub fn similarity(a: &str, b: &str) -> f32 {
-    let wa: std::collections::HashSet<String> = words_lower(a).into_iter().collect();
-    let wb: std::collections::HashSet<String> = words_lower(b).into_iter().collect();
+    // Sorted word lists rather than hash sets: titles are a few words, compared thousands
+    // of times per page.
+    let set = |s: &str| {
+        let mut w = words_lower(s);
+        w.sort_unstable();
+        w.dedup();
+        w
+    };
+    let (wa, wb) = (set(a), set(b));
     if wa.is_empty() || wb.is_empty() {
         return 0.0;
     }
-    let inter = wa.intersection(&wb).count() as f32;
-    inter / (wa.len() + wb.len()) as f32 * 2.0
+    let (mut i, mut j, mut inter) = (0, 0, 0);
+    while i < wa.len() && j < wb.len() {
+        match wa[i].cmp(&wb[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    inter as f32 / (wa.len() + wb.len()) as f32 * 2.0
 }
 
 /// Removes a site-name prefix or suffix ("Title | Site", "Site - Title"): the side that names
