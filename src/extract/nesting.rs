@@ -203,9 +203,12 @@ pub(super) fn nesting_estimate(html: &str, limit: usize) -> usize {
             }
             continue;
         }
-        let tag_end = memchr::memchr(b'>', &b[end..])
-            .map(|e| end + e)
-            .unwrap_or(b.len());
+        // Found only when needed: most tags are neither raw text nor foreign.
+        let tag_end = || {
+            memchr::memchr(b'>', &b[end..])
+                .map(|e| end + e)
+                .unwrap_or(b.len())
+        };
         if open.foreign() && k & K_BREAKOUT != 0 {
             open.leave_foreign();
             depth = open.len();
@@ -214,6 +217,7 @@ pub(super) fn nesting_estimate(html: &str, limit: usize) -> usize {
         if !foreign && k & K_RAW != 0 {
             // Jump over the raw-text body to its end tag.
             let len = end - start;
+            let tag_end = tag_end();
             let rest = &b[tag_end.min(b.len())..];
             let closing = memchr::memmem::find_iter(rest, b"</")
                 .find(|&k| rest.len() >= k + 2 + len && pack(&rest[k + 2..k + 2 + len]) == name);
@@ -224,11 +228,14 @@ pub(super) fn nesting_estimate(html: &str, limit: usize) -> usize {
             continue;
         }
         // Only SVG and MathML honour `/>` (`<svg/>` too); `<div/>` opens a div like `<div>`.
-        let self_closed = (foreign || name == SVG || name == MATH)
-            && tag_end > 0
-            && tag_end <= b.len()
-            && b[..tag_end].ends_with(b"/");
-        if k & K_NOT_NESTING != 0 || self_closed {
+        if k & K_NOT_NESTING != 0 {
+            continue;
+        }
+        let self_closed = (foreign || name == SVG || name == MATH) && {
+            let tag_end = tag_end();
+            tag_end > 0 && tag_end <= b.len() && b[..tag_end].ends_with(b"/")
+        };
+        if self_closed {
             continue;
         }
         open.push(name, k, foreign);
