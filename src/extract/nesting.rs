@@ -83,8 +83,10 @@ const RAW: [Name; 6] = packs([
     b"title",
     b"plaintext",
 ]);
-/// Start tags that end SVG or MathML content: the parser closes the foreign elements first.
-const BREAKOUT: [Name; 44] = packs([
+/// Start tags that end SVG or MathML content: the parser closes the foreign elements first
+/// (the list in the HTML standard's "in foreign content" rules; `<font>` too when it has a
+/// color, face or size).
+pub(super) const BREAKOUT_TAGS: [&[u8]; 44] = [
     b"b",
     b"big",
     b"blockquote",
@@ -129,7 +131,8 @@ const BREAKOUT: [Name; 44] = packs([
     b"u",
     b"ul",
     b"var",
-]);
+];
+const BREAKOUT: [Name; 44] = packs(BREAKOUT_TAGS);
 const SVG: Name = pack(b"svg");
 
 /// Bits of [`kind`]: which of the lists above and below hold a name.

@@ -275,6 +275,10 @@ impl Mode {
                 // so it cannot tell what later end tags close.
                 return Start::GiveUp;
             }
+            if name.eq_ignore_ascii_case(b"font") {
+                // It leaves foreign content only with a color, face or size attribute.
+                return Start::GiveUp;
+            }
             if breaks_out(name) {
                 self.foreign.clear();
             } else {
@@ -403,57 +407,11 @@ fn is_text_point(name: &[u8], svg: bool) -> bool {
     list.iter().any(|t| name.eq_ignore_ascii_case(t))
 }
 
-/// Whether an HTML start tag ends SVG or MathML content: the parser closes the foreign
-/// elements before it (the list in the HTML standard's "in foreign content" rules).
+/// Whether an HTML start tag ends SVG or MathML content.
 fn breaks_out(name: &[u8]) -> bool {
-    const BREAKOUT: &[&[u8]] = &[
-        b"b",
-        b"big",
-        b"blockquote",
-        b"body",
-        b"br",
-        b"center",
-        b"code",
-        b"dd",
-        b"div",
-        b"dl",
-        b"dt",
-        b"em",
-        b"embed",
-        b"h1",
-        b"h2",
-        b"h3",
-        b"h4",
-        b"h5",
-        b"h6",
-        b"head",
-        b"hr",
-        b"i",
-        b"img",
-        b"li",
-        b"listing",
-        b"menu",
-        b"meta",
-        b"nobr",
-        b"ol",
-        b"p",
-        b"pre",
-        b"ruby",
-        b"s",
-        b"small",
-        b"span",
-        b"strong",
-        b"strike",
-        b"sub",
-        b"sup",
-        b"table",
-        b"tt",
-        b"u",
-        b"ul",
-        b"var",
-        b"font",
-    ];
-    BREAKOUT.iter().any(|t| name.eq_ignore_ascii_case(t))
+    super::nesting::BREAKOUT_TAGS
+        .iter()
+        .any(|t| name.eq_ignore_ascii_case(t))
 }
 
 /// The end of a tag name that starts at `i`.
