@@ -673,15 +673,20 @@ fn words_lower(s: &str) -> Vec<String> {
 
 /// Token Jaccard similarity of two titles.
 pub fn similarity(a: &str, b: &str) -> f32 {
-    // Sorted word lists rather than hash sets: titles are a few words, compared thousands
-    // of times per page.
-    let set = |s: &str| {
-        let mut w = words_lower(s);
-        w.sort_unstable();
-        w.dedup();
-        w
-    };
-    let (wa, wb) = (set(a), set(b));
+    similarity_of(&word_set(a), &word_set(b))
+}
+
+/// A text's distinct lowercased words, sorted: computed once for a text compared many times.
+pub fn word_set(s: &str) -> Vec<String> {
+    let mut w = words_lower(s);
+    w.sort_unstable();
+    w.dedup();
+    w
+}
+
+/// [`similarity`] of two [`word_set`]s. Sorted lists rather than hash sets: titles are a few
+/// words, compared thousands of times per page.
+pub fn similarity_of(wa: &[String], wb: &[String]) -> f32 {
     if wa.is_empty() || wb.is_empty() {
         return 0.0;
     }

@@ -179,6 +179,7 @@ fn squashed_eq(a: &str, b: &str) -> bool {
 
 fn find_title_node(dom: &Dom, meta: &Meta) -> Option<usize> {
     let title = meta.title.as_deref()?;
+    let title_words = metadata::word_set(title);
     let mut best: Option<(usize, f32)> = None;
     for (i, n) in dom.nodes.iter().enumerate() {
         let is_cand = matches!(n.tag, Tag::H(1..=3))
@@ -191,7 +192,7 @@ fn find_title_node(dom: &Dom, meta: &Meta) -> Option<usize> {
         let s = if same {
             1.0
         } else {
-            metadata::similarity(dom.text_of(i), title)
+            metadata::similarity_of(&metadata::word_set(dom.text_of(i)), &title_words)
         };
         let s = s + if n.tag == Tag::H(1) { 0.1 } else { 0.0 };
         if s >= 0.7 && best.is_none_or(|(_, b)| s > b + 0.05) {
