@@ -124,11 +124,11 @@ pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
     // cap keeps freakishly deep nesting from making this quadratic.
     let mut kept = kept;
     for _ in 0..PRUNE_ROUNDS {
-        let before = cx.removed.iter().filter(|r| r.is_some()).count();
+        let mut dropped = false;
         for &r in &roots {
-            cx.prune_inside(r, &kept);
+            dropped |= cx.prune_inside(r, &kept);
         }
-        if cx.removed.iter().filter(|r| r.is_some()).count() == before {
+        if !dropped {
             break;
         }
         kept = cx.kept_aggregates();
@@ -942,10 +942,11 @@ impl Ctx<'_, '_> {
     }
 
     /// Conditional cleaning inside a chosen root: link-dense lists and divs, form-heavy and
-    /// image-heavy blocks, boilerplate phrases.
-    fn prune_inside(&mut self, root: usize, k: &Kept) {
+    /// image-heavy blocks, boilerplate phrases. True when it dropped anything.
+    fn prune_inside(&mut self, root: usize, k: &Kept) -> bool {
         let dom = self.dom;
         let end = dom.nodes[root].end as usize;
+        let mut dropped = false;
         let mut i = root + 1;
         while i < end {
             let node = &dom.nodes[i];
@@ -959,11 +960,13 @@ impl Ctx<'_, '_> {
             }
             if let Some(r) = self.conditional(i, k, k.chars[root]) {
                 self.removed[i] = Some(r);
+                dropped = true;
                 i = node.end as usize;
                 continue;
             }
             i += 1;
         }
+        dropped
     }
 
     /// Removes the short labels (section kickers, breadcrumbs) between a root's start and
