@@ -48,6 +48,11 @@ impl Run {
         self.record()["error"]["kind"].as_str()
     }
 
+    /// Asserts the record's error kind (`None`: no error), showing the error when it differs.
+    fn assert_kind(&self, kind: Option<&str>) {
+        assert_eq!(self.kind(), kind, "{:?}", self.record()["error"]);
+    }
+
     fn text(&self) -> &str {
         self.record()["text"].as_str().unwrap_or("")
     }
@@ -223,7 +228,7 @@ fn a_million_nested_elements_are_refused_as_too_deep() {
         }
     });
     let run = extract(&p, &[]);
-    assert_eq!(run.kind(), Some("too_deep"), "{:?}", run.record()["error"]);
+    run.assert_kind(Some("too_deep"));
 }
 
 fn siblings(dir: &tempfile::TempDir) -> PathBuf {
@@ -244,12 +249,7 @@ fn half_a_million_siblings_trip_the_node_cap() {
     // A million nodes (each <p> and its text) against the default cap of 500,000; the time
     // cap is raised so that a slow debug build still reaches the node cap.
     let run = extract(&p, &["--page-timeout", "150s"]);
-    assert_eq!(
-        run.kind(),
-        Some("too_many_nodes"),
-        "{:?}",
-        run.record()["error"]
-    );
+    run.assert_kind(Some("too_many_nodes"));
 }
 
 #[test]
@@ -292,7 +292,7 @@ fn a_hundred_megabyte_text_node_is_refused_by_default() {
     let p = text_node(&dir, 100);
     // The default 20 MB limit refuses it before anything is parsed.
     let run = extract(&p, &[]);
-    assert_eq!(run.kind(), Some("too_large"), "{:?}", run.record()["error"]);
+    run.assert_kind(Some("too_large"));
 }
 
 #[test]
@@ -302,7 +302,7 @@ fn a_hundred_megabyte_text_node_under_raised_limits() {
     let p = text_node(&dir, 100);
     // Raised limits: really parsed, flattened, analysed and written out.
     let run = extract(&p, &["--max-bytes", "200000000", "--page-timeout", "150s"]);
-    assert_eq!(run.kind(), None, "{:?}", run.record()["error"]);
+    run.assert_kind(None);
     let text = run.text();
     assert!(text.len() > 100 << 20, "text is {} bytes", text.len());
     assert!(text.trim_end().ends_with("THE-END"));
@@ -322,7 +322,7 @@ fn fifty_thousand_attributes_on_one_element() {
         write!(w, ">{PROSE}</p></article></body></html>").unwrap();
     });
     let run = extract(&p, &[]);
-    assert_eq!(run.kind(), None, "{:?}", run.record()["error"]);
+    run.assert_kind(None);
     assert!(run.text().contains("seawall"));
     assert!(run.wall < Duration::from_secs(60), "{:?}", run.wall);
 }
@@ -349,12 +349,7 @@ fn a_ten_thousand_by_hundred_table_trips_the_node_cap() {
     let p = table(&dir);
     // A million cells, each with a text node: over the default 500,000 nodes.
     let run = extract(&p, &["--page-timeout", "150s"]);
-    assert_eq!(
-        run.kind(),
-        Some("too_many_nodes"),
-        "{:?}",
-        run.record()["error"]
-    );
+    run.assert_kind(Some("too_many_nodes"));
 }
 
 #[test]
@@ -418,7 +413,7 @@ fn entity_floods_of(count: usize) {
         w.write_all(b"</p></article></body></html>").unwrap();
     });
     let run = extract(&p, &["--page-timeout", "150s"]);
-    assert_eq!(run.kind(), None, "{:?}", run.record()["error"]);
+    run.assert_kind(None);
     assert!(!run.text().contains('\0'));
     assert!(run.text().matches('\u{FFFD}').count() >= count / 4 * 4);
 }
@@ -442,7 +437,7 @@ fn nul_bytes() {
         w.write_all(b"</article></body></html>").unwrap();
     });
     let run = extract(&p, &[]);
-    assert_eq!(run.kind(), None, "{:?}", run.record()["error"]);
+    run.assert_kind(None);
     let raw = serde_json::to_string(run.record()).unwrap();
     assert!(!raw.contains("\\u0000"), "a NUL reached the record");
     assert!(run.text().contains("seawall"));
@@ -454,7 +449,7 @@ fn nul_bytes() {
         }
     });
     let run = extract(&p, &[]);
-    assert_eq!(run.kind(), Some("not_html"), "{:?}", run.record()["error"]);
+    run.assert_kind(Some("not_html"));
 }
 
 #[test]
@@ -511,18 +506,13 @@ fn the_time_cap_ends_a_slow_page_as_a_record() {
     let dir = tempfile::tempdir().unwrap();
     let p = text_node(&dir, 2);
     let run = extract(&p, &["--page-timeout", "1ms"]);
-    assert_eq!(
-        run.kind(),
-        Some("page_timeout"),
-        "{:?}",
-        run.record()["error"]
-    );
+    run.assert_kind(Some("page_timeout"));
     let msg = run.record()["error"]["message"].as_str().unwrap();
     assert!(msg.contains("1ms"), "{msg}");
     assert!(run.wall < Duration::from_secs(60), "{:?}", run.wall);
     // And 0 turns the cap off.
     let run = extract(&p, &["--page-timeout", "0"]);
-    assert_eq!(run.kind(), None, "{:?}", run.record()["error"]);
+    run.assert_kind(None);
     assert!(run.peak_rss_mib > 0);
 }
 
