@@ -88,6 +88,18 @@ pub const BOILERPLATE: u32 = Concepts::NAV
     | Concepts::SIDEBAR
     | Concepts::TOC;
 
+/// Attributes whose values name what an element is, read as class-like names.
+pub(crate) const NAME_ATTRIBUTES: &[&str] = &[
+    "class",
+    "id",
+    "data-component",
+    "data-module",
+    "data-testid",
+    "aria-label",
+    "data-block",
+    "data-type",
+];
+
 /// Concepts of each distinct class, id or label value seen on a page: pages repeat the same
 /// few values on thousands of elements, so each is matched once.
 #[derive(Default)]
@@ -157,8 +169,7 @@ pub fn classify<'a>(el: &'a Element, tag: Tag, names: &mut NameCache<'a>) -> Con
                     bits |= Concepts::NAV;
                 }
             }
-            "class" | "id" | "data-component" | "data-module" | "data-testid" | "aria-label"
-            | "data-block" | "data-type" => {
+            k if NAME_ATTRIBUTES.contains(&k) => {
                 bits |= names.concepts(v);
             }
             _ => {}

@@ -488,25 +488,19 @@ fn attributes(b: &[u8], mut k: usize, max: usize, cuts: &mut Vec<(usize, usize)>
 }
 
 /// Attributes no pass reads that weigh on parsing: responsive image sets, event handlers,
-/// and `data-` attributes other than the few read for lazy images, code languages and
-/// component names (12-18% of the bytes left after scripts and styles).
+/// and `data-` attributes other than those the passes name as read (component names in
+/// `classify`, lazy images and code languages in `render`): 12-18% of the bytes left after
+/// scripts and styles.
 fn unread(name: &[u8]) -> bool {
-    const READ_DATA: &[&[u8]] = &[
-        b"data-src",
-        b"data-lazy-src",
-        b"data-lang",
-        b"data-language",
-        b"data-component",
-        b"data-module",
-        b"data-testid",
-        b"data-block",
-        b"data-type",
-    ];
     let starts = |p: &[u8]| name.len() > p.len() && name[..p.len()].eq_ignore_ascii_case(p);
+    let read = |list: &[&str]| list.iter().any(|r| name.eq_ignore_ascii_case(r.as_bytes()));
     name.eq_ignore_ascii_case(b"srcset")
         || name.eq_ignore_ascii_case(b"sizes")
         || (starts(b"on") && name[2..].iter().all(u8::is_ascii_alphabetic))
-        || (starts(b"data-") && !READ_DATA.iter().any(|r| name.eq_ignore_ascii_case(r)))
+        || (starts(b"data-")
+            && !read(super::classify::NAME_ATTRIBUTES)
+            && !read(&super::render::LAZY_IMAGE_ATTRIBUTES)
+            && !read(&super::render::CODE_LANGUAGE_ATTRIBUTES))
 }
 
 /// The position just past the `>` that ends a tag whose name ends at `k`, recording the cut

@@ -550,10 +550,7 @@ impl Md<'_, '_> {
                     }
                 }
             }
-            if let Some(l) = dom
-                .attr(j, "data-lang")
-                .or_else(|| dom.attr(j, "data-language"))
-            {
+            if let Some(l) = CODE_LANGUAGE_ATTRIBUTES.iter().find_map(|a| dom.attr(j, a)) {
                 return l.trim().to_string();
             }
         }
@@ -716,11 +713,18 @@ fn break_line(s: &mut String) {
     }
 }
 
+/// Attributes that carry a lazy-loaded image's real source.
+pub(crate) const LAZY_IMAGE_ATTRIBUTES: [&str; 2] = ["data-src", "data-lazy-src"];
+
+/// Attributes that name a code block's language.
+pub(crate) const CODE_LANGUAGE_ATTRIBUTES: [&str; 2] = ["data-lang", "data-language"];
+
 /// An image's source, preferring lazy-loading attributes over the placeholder `src`;
 /// inline `data:` images are left out.
 fn image_src<'a>(dom: &Dom<'a>, j: usize) -> Option<&'a str> {
-    dom.attr(j, "data-src")
-        .or_else(|| dom.attr(j, "data-lazy-src"))
+    LAZY_IMAGE_ATTRIBUTES
+        .iter()
+        .find_map(|a| dom.attr(j, a))
         .or_else(|| dom.attr(j, "src"))
         .filter(|s| !s.starts_with("data:"))
 }
