@@ -1288,43 +1288,29 @@ fn dom_date(dom: &Dom) -> Option<(String, &'static str)> {
             return Some((d, "byline"));
         }
     }
-    // A written date in the few short lines right under the first <h1> ("Updated May 3, 2024").
-    let h1 = dom.nodes.iter().position(|n| n.tag == Tag::H(1))?;
-    let mut seen = 0;
-    for i in dom.nodes[h1].end as usize..dom.nodes.len() {
-        let n = &dom.nodes[i];
-        if n.tag != Tag::Text {
-            continue;
-        }
-        seen += 1;
-        if seen > 12 {
-            break;
-        }
-        if n.chars <= 60 && !in_review(dom, i) {
-            if let Some(d) = dates::parse_text(dom.text_of(i)) {
-                return Some((d, "text-near-title"));
-            }
-        }
-    }
-    // Or in the few right above it, where many templates put the date over the headline
+    // A written date in the few short lines right under the first <h1> ("Updated May 3, 2024"),
+    // or in the few right above it, where many templates put the date over the headline
     // ("Dec 12, 2025" / "Last updated: Dec 12, 2025" / a kicker line).
-    let mut seen = 0;
-    for i in (0..h1).rev() {
-        let n = &dom.nodes[i];
-        if n.tag != Tag::Text {
-            continue;
-        }
-        seen += 1;
-        if seen > 4 {
-            break;
-        }
-        if n.chars <= 60 && !off_story(dom, i, Concepts::NAV) {
-            if let Some(d) = dates::parse_text(dom.text_of(i)) {
-                return Some((d, "text-near-title"));
-            }
-        }
-    }
-    None
+    let h1 = dom.nodes.iter().position(|n| n.tag == Tag::H(1))?;
+    let near =
+        |lines: &mut dyn Iterator<Item = usize>, count: usize, ok: &dyn Fn(usize) -> bool| {
+            lines
+                .filter(|&i| dom.nodes[i].tag == Tag::Text)
+                .take(count)
+                .filter(|&i| dom.nodes[i].chars <= 60 && ok(i))
+                .find_map(|i| dates::parse_text(dom.text_of(i)))
+        };
+    near(
+        &mut (dom.nodes[h1].end as usize..dom.nodes.len()),
+        12,
+        &|i| !in_review(dom, i),
+    )
+    .or_else(|| {
+        near(&mut (0..h1).rev(), 4, &|i| {
+            !off_story(dom, i, Concepts::NAV)
+        })
+    })
+    .map(|d| (d, "text-near-title"))
 }
 
 /// Every calendar day (YYYY-MM-DD) the page writes in its own short lines or `<time>`
