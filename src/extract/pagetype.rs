@@ -114,7 +114,10 @@ pub fn features(dom: &Dom) -> Features {
         } else {
             in_chrome[n.parent as usize]
         };
-        in_chrome[i] = parent || n.concepts.any(CHROME);
+        // The body's classes describe the theme's layout ("has-sidebar", "header-fixed"),
+        // not a block of chrome.
+        in_chrome[i] =
+            parent || (!matches!(n.tag, Tag::Html | Tag::Body) && n.concepts.any(CHROME));
     }
     // Repeated cards: runs of same-signature siblings holding links.
     // Signatures of one parent's children: (tag, first class) -> (total, linked, priced).

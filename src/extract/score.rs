@@ -370,10 +370,12 @@ impl Ctx<'_, '_> {
                 {
                     reason = Some(Reason::Byline);
                 }
-                // Photo captions and credits describe pictures, not the story.
+                // Photo captions and credits describe pictures, not the story. A "caption"
+                // that carries a heading is a card's or a banner's text block.
                 if reason.is_none()
                     && node.concepts.any(Concepts::CAPTION)
                     && node.chars < 600
+                    && node.headings == 0
                     && node.tag != Tag::Text
                 {
                     reason = Some(Reason::Caption);
