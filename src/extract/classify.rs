@@ -134,7 +134,16 @@ pub fn classify<'a>(el: &'a Element, tag: Tag, names: &mut NameCache<'a>) -> Con
     for (k, v) in el.attrs() {
         match k {
             "hidden" => role_hidden = true,
-            "aria-hidden" if v.trim().eq_ignore_ascii_case("true") => role_hidden = true,
+            // `aria-hidden` hides from screen readers, not from the eye. On links, paragraphs
+            // and inline text it marks what sighted readers see twice or as a picture (a
+            // teaser's summary link, "4.5 out of 5 stars"); on a container it usually goes
+            // with a closed drawer, menu or carousel copy.
+            "aria-hidden"
+                if v.trim().eq_ignore_ascii_case("true")
+                    && !matches!(tag, Tag::A | Tag::P | Tag::Inline) =>
+            {
+                role_hidden = true
+            }
             "style" => {
                 let s = v.to_ascii_lowercase();
                 let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();

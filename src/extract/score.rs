@@ -241,6 +241,18 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// Whether a proper ancestor of `i` is a `tag` element.
+    fn inside(&self, i: usize, tag: Tag) -> bool {
+        let mut p = self.dom.nodes[i].parent;
+        while p != u32::MAX {
+            if self.dom.nodes[p as usize].tag == tag {
+                return true;
+            }
+            p = self.dom.nodes[p as usize].parent;
+        }
+        false
+    }
+
     fn hidden_above(&self, mut i: usize) -> bool {
         loop {
             if self.dom.nodes[i].concepts.any(Concepts::HIDDEN) {
@@ -360,7 +372,14 @@ impl Ctx<'_, '_> {
                 if reason.is_none() && self.page_type == PageType::Product && self.is_reviews(i) {
                     reason = Some(Reason::Comments);
                 }
-                if reason.is_none() && node.tag == Tag::Header && node.chars < 2000 {
+                // An index's teaser cards are <article>s whose <header> holds the title and
+                // the summary: the listing itself.
+                if reason.is_none()
+                    && node.tag == Tag::Header
+                    && node.chars < 2000
+                    && !(matches!(self.page_type, PageType::Listing | PageType::Collection)
+                        && self.inside(i, Tag::Article))
+                {
                     reason = Some(Reason::Header);
                 }
                 if reason.is_none()
