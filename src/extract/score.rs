@@ -339,7 +339,14 @@ impl Ctx<'_, '_> {
                             | Reason::Header
                             | Reason::Bio
                     );
+                    // A "banner" of several linkless sentences is the page's own introduction:
+                    // promos sell with a line and a button.
+                    let prose_banner = r == Reason::Promo
+                        && node.link_chars == 0
+                        && node.chars > 400
+                        && node.sentences >= 3;
                     if (weak && big)
+                        || prose_banner
                         || (r == Reason::Form && (node.inputs == 0 || node.chars > 1000))
                     {
                         reason = None;
