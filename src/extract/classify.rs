@@ -282,6 +282,9 @@ const SUBSTRINGS: &[(&str, u32)] = &[
     ("popup", Concepts::DIALOG),
     ("overlay", Concepts::DIALOG),
     ("caption", Concepts::CAPTION),
+    // Photo credits ("image-and-copyright-container", "photo-credit").
+    ("copyright", Concepts::CAPTION),
+    ("credit", Concepts::CAPTION),
     ("skip-link", Concepts::SKIP),
     ("skiplink", Concepts::SKIP),
     ("skip-to", Concepts::SKIP),
@@ -439,12 +442,29 @@ const SMALL_BREAKPOINTS: &[&str] = &[
     "xs", "sm", "md", "mobile", "phone", "tablet", "small", "touch",
 ];
 
+/// Whether a class token switches something else on or off ("hide-read-more-ad",
+/// "has-sidebar", "no-ads") rather than naming its element; "hide-desktop" still hides it.
+fn is_modifier(tok: &str) -> bool {
+    let mut parts = tok.split(['-', '_']);
+    let first = parts.next().unwrap_or("");
+    // "no-js-hidden" hides its element (until scripts run).
+    if !MODIFIER_VERBS.contains(&first) || tok.ends_with("hidden") {
+        return false;
+    }
+    let mut rest = parts.filter(|p| !p.is_empty()).peekable();
+    rest.peek().is_some()
+        && rest.any(|p| !SMALL_BREAKPOINTS.contains(&p) && !LARGE_SCREENS.contains(&p))
+}
+
+/// First words of modifier class tokens.
+const MODIFIER_VERBS: &[&str] = &["hide", "hidden", "no", "has", "with", "without", "show"];
+
+/// Screen words that, after "hide-", say where the element itself is hidden.
+const LARGE_SCREENS: &[&str] = &["on", "for", "lg", "xl", "xxl", "large", "desktop", "print"];
+
 fn name_concepts(v: &str) -> u32 {
     let mut bits = 0;
     let lower = v.to_ascii_lowercase();
-    for m in substring_matcher().find_overlapping_iter(&lower) {
-        bits |= SUBSTRINGS[m.pattern().as_usize()].1;
-    }
     let table = token_table();
     // Responsive utilities ("hidden lg:flex", "d-none d-md-block") show the element on a
     // desktop screen, which is the page the reader sees.
@@ -464,6 +484,14 @@ fn name_concepts(v: &str) -> u32 {
         // Whole token, then its parts split on - and _ (BEM and utility names).
         if let Some(b) = table.get(tok) {
             bits |= b;
+        }
+        // "hide-read-more-ad", "no-sidebar", "has-ads": a modifier about something inside
+        // or beside the element, not what the element is.
+        if is_modifier(tok) {
+            continue;
+        }
+        for m in substring_matcher().find_overlapping_iter(tok) {
+            bits |= SUBSTRINGS[m.pattern().as_usize()].1;
         }
         if tok.contains(['-', '_']) {
             let small = tok
@@ -520,5 +548,9 @@ mod tests {
         assert!(name_concepts("d-none d-md-block") & Concepts::HIDDEN == 0);
         assert!(name_concepts("hidden-xs") & Concepts::HIDDEN == 0);
         assert!(name_concepts("hidden") & Concepts::HIDDEN != 0);
+        assert!(name_concepts("hide-desktop") & Concepts::HIDDEN != 0);
+        assert!(name_concepts("no-js-hidden") & Concepts::HIDDEN != 0);
+        assert!(name_concepts("grid hide-read-more-ad") & (Concepts::HIDDEN | Concepts::AD) == 0);
+        assert!(name_concepts("page has-sidebar") & Concepts::SIDEBAR == 0);
     }
 }
