@@ -364,6 +364,17 @@ impl Ctx<'_, '_> {
                     {
                         reason = None;
                     }
+                    // A skip link's target ("skip-to-products", "skip-to-content") is the
+                    // content it skips to.
+                    if r == Reason::Navigation
+                        && node.concepts.any(Concepts::SKIP)
+                        && !node.concepts.any(Concepts::NAV)
+                        && dom.attr(i, "id").is_some_and(|id| id.contains("skip"))
+                        && node.chars > 200
+                        && node.link_chars * 2 < node.chars
+                    {
+                        reason = None;
+                    }
                     // Navigation is links: a "toc-para" section of plain prose is not a menu.
                     if r == Reason::Navigation
                         && !node.concepts.any(Concepts::SKIP)
