@@ -364,20 +364,25 @@ pub fn analyse(dom: &dom::Dom, url: Option<&str>) -> Analysis {
     // swayed by the site's menu and footer, and the same content must read the same inside
     // any page, and inside dehusk's own HTML output. (On forums, products and documentation
     // it keeps as much chrome as it recovers text: wcxb F1 0.8485 -> 0.8482 with them, three
-    // forum threads worse. Only blocks pruned as links or images can come back, hence the
-    // check.)
-    if matches!(page_type, PageType::Article | PageType::Other)
-        && sel.removed.iter().any(|r| {
-            matches!(
-                r,
-                Some(chrome::Reason::LinkDense | chrome::Reason::Boilerplate)
-            )
-        })
-    {
-        let lenient = score::select_lenient(dom, &meta, page_type);
-        let (a, l) = (sel.kept_chars(dom), lenient.kept_chars(dom));
-        if l * LINKS_ARE_CONTENT.1 >= a * LINKS_ARE_CONTENT.0 {
-            sel = lenient;
+    // forum threads worse. Only blocks pruned as links or images can come back, so the
+    // second reading is tried only when they are enough to tip it.)
+    if matches!(page_type, PageType::Article | PageType::Other) {
+        let kept = sel.kept_chars(dom);
+        let pruned: u64 = (sel.removed.iter().enumerate())
+            .filter(|(_, r)| {
+                matches!(
+                    r,
+                    Some(chrome::Reason::LinkDense | chrome::Reason::Boilerplate)
+                )
+            })
+            .map(|(i, _)| u64::from(dom.nodes[i].chars))
+            .sum();
+        let (num, den) = LINKS_ARE_CONTENT;
+        if (kept + pruned) * den >= kept * num {
+            let lenient = score::select_lenient(dom, &meta, page_type);
+            if lenient.kept_chars(dom) * den >= kept * num {
+                sel = lenient;
+            }
         }
     }
     if page_type == PageType::Article && type_prob < UNSURE_ARTICLE {
