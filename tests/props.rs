@@ -241,10 +241,15 @@ proptest! {
     // A fixed seed: the same documents on every run, so a failure is never a fluke of the
     // draw (proptest-regressions/ replays earlier failures first). 64 cases per property
     // keep the file near 30 s in a debug build on a loaded machine; PROPTEST_CASES searches
-    // deeper by hand.
+    // deeper by hand, and PROPTEST_RNG_SEED (a number) elsewhere.
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64),
-        rng_seed: proptest::test_runner::RngSeed::Fixed(0x0deb_05c5),
+        rng_seed: proptest::test_runner::RngSeed::Fixed(
+            std::env::var("PROPTEST_RNG_SEED")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0x0deb_05c5),
+        ),
         ..ProptestConfig::default()
     })]
 
@@ -281,19 +286,11 @@ proptest! {
     /// (d) Extracting dehusk's own `html` output (`-f html`) again gives the same text, on
     /// article-shaped pages.
     ///
-    /// Ignored: it passes on these 64 cases and, by hand, on 20,000 cases at each of two other
-    /// seeds, but at this seed case 6,417 (kept in props.proptest-regressions) fails: a
-    /// paragraph that is nearly all link text (`aa <a>..</a> <a>..</a>`). With the site's
-    /// menu and footer around the article, the page-type model is unsure the page is an
-    /// article, so `extract::analyse` also reads it as a service page and keeps that wider
-    /// reading, whose pruning spares the paragraph. Without the menu or the footer (deleting
-    /// either from the page does it, and so does the re-read) the page is a sure article and
-    /// the paragraph goes as link-dense. That choice between the two readings is made in
-    /// src/extract/mod.rs from the whole page, which the output does not carry. The renderer,
-    /// pruning and title bugs this property found are fixed (see the examples below); the
-    /// weaker property after it runs.
+    /// The site's menu and footer around the article sway the page-type model, so the page
+    /// and its re-read (which has neither) can be typed with different certainty; what is
+    /// kept inside the article must not follow from that (see `extract::analyse`). Searched
+    /// by hand with PROPTEST_CASES=20000 at this seed and two others.
     #[test]
-    #[ignore = "an unsure article's wider reading is not chosen again on the re-read; see the doc comment"]
     fn html_output_reads_back_to_the_same_text(doc in article_document()) {
         let rec = extractor().extract(&doc, Some("https://example.com/story"));
         prop_assert!(rec.error.is_none());
@@ -364,6 +361,32 @@ fn html_output_reads_back_on_pages_that_once_did_not() {
     let rec = extractor().extract(doc, None);
     let again = extractor().extract(&readable(&rec), None);
     assert_eq!(squash(&again.text), squash(&rec.text), "page: {doc}");
+    // Paragraphs that are nearly all link text, on pages the page-type model reads one way
+    // with the menu and footer and another way without (the re-read). The first is an unsure
+    // article (p = 0.7998) whose wider service reading once spared the paragraph, while the
+    // re-read, a sure article, pruned it; the second is a sure article whose re-read is typed
+    // "other", and was read differently when only articles could keep their link-heavy blocks.
+    let docs = [
+        "<!DOCTYPE html><html><head><title>a</title></head><body><nav><a href=\"/\">Home</a> \
+         <a href=\"/news\">News</a></nav><article><h1>a</h1><h2>aaaaaaaaa ελληνικά aaaaaaa aaaa \
+         aaaa Aexv Glysabln 829 upadprj</h2><p>&lt; rrqogin <a \
+         href=\"https://example.org/a?b=c&amp;d=e\">7288 北京 bdemtlk café qkevih Xjwbr, h fffa \
+         Oje</a> &#233; <a href=\"/local/page\">swahnmuy Привет Z vvzgimfz 4744 B xbnr مرحبا 112 \
+         Ln fvuxdo</a></p><blockquote><p>&lt; ve vz a—b Привет gbqrm rvmuniue café zspdg ydlifk \
+         straße ju ελληνικά 北京 мир rkkopwsbz Vahlxpk! hjqbcceeu is Iyzuxkrw?</p></blockquote>\
+         </article><footer><p>Copyright 2026 Example News. All rights reserved.</p></footer>\
+         </body></html>",
+        "<!DOCTYPE html><html><head><title>aaaaaaaa aa aaaa straße مرحبا</title></head><body>\
+         <nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav><article><h1>aaaaaaaa aa \
+         aaaa straße مرحبا</h1><p><a href=\"/local/page\">Aaaaaa aaaaaaa aaaaaaaa</a> <b>a</b> \
+         &amp;</p><h2>a</h2></article><footer><p>Copyright 2026 Example News. All rights \
+         reserved.</p></footer></body></html>",
+    ];
+    for doc in docs {
+        let rec = extractor().extract(doc, url);
+        let again = extractor().extract(&readable(&rec), url);
+        assert_eq!(squash(&again.text), squash(&rec.text), "page: {doc}");
+    }
 }
 
 /// The record as `dehusk extract -f html` writes it for one file: a whole document with the

@@ -47,6 +47,57 @@ impl Selection {
         }
         total
     }
+
+    /// A wider reading of the page (`wide`) as an extension of this, narrower one: `wide`'s
+    /// decisions outside this reading's roots, this reading's inside them. The two readings
+    /// judge blocks by different rules (a service page keeps link-heavy blocks an article
+    /// prunes), and which reading a page gets depends on parts of it outside the content
+    /// (its menu and footer sway the page-type model); a block inside the content must not
+    /// be kept or dropped by that. `None` when `wide` adds nothing outside these roots.
+    pub fn widened_by(&self, wide: Selection, dom: &Dom) -> Option<Selection> {
+        let mut out = wide;
+        let mut adopted = Vec::new();
+        for &r in &self.roots {
+            let Some(&w) = out.roots.iter().find(|&&w| dom.contains(w, r)) else {
+                if out.roots.iter().any(|&w| dom.contains(r, w)) {
+                    // The wide root lies within this one: nothing outside it to add.
+                    return None;
+                }
+                continue;
+            };
+            if w == r {
+                return None;
+            }
+            // Where the wide reading dropped this root (or a block around it), it stays
+            // dropped: only whole blocks the wide reading keeps are judged again.
+            let mut p = r;
+            let mut kept = true;
+            loop {
+                if out.removed[p].is_some() {
+                    kept = false;
+                    break;
+                }
+                if p == w {
+                    break;
+                }
+                p = dom.nodes[p].parent as usize;
+            }
+            if kept {
+                let end = dom.nodes[r].end as usize;
+                out.removed[r..end].clone_from_slice(&self.removed[r..end]);
+                adopted.push(r);
+            }
+        }
+        let inside = |i: usize| adopted.iter().any(|&r| dom.contains(r, i));
+        let merge = |theirs: &mut Vec<usize>, ours: &[usize]| {
+            theirs.retain(|&i| !inside(i));
+            theirs.extend(ours.iter().copied().filter(|&i| inside(i)));
+            theirs.sort_unstable();
+        };
+        merge(&mut out.comment_sections, &self.comment_sections);
+        merge(&mut out.related_sections, &self.related_sections);
+        Some(out)
+    }
 }
 
 struct Ctx<'d, 'a> {
@@ -56,6 +107,8 @@ struct Ctx<'d, 'a> {
     page_type: PageType,
     /// Concept reasons switched off because they would have removed most of the page.
     disabled: Vec<Reason>,
+    /// Link-heavy blocks inside the content are judged as on a listing (see [`select_lenient`]).
+    lenient: bool,
 }
 
 /// How close an ancestor's own score must come to the top candidate's to take its place.
@@ -65,6 +118,16 @@ const ANCESTOR_SHARE: f32 = 0.5;
 
 /// Runs content selection on a flattened page.
 pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
+    select_pruning(dom, meta, page_type, false)
+}
+
+/// Like [`select`], with the same roots, but pruning inside them spares link-heavy blocks
+/// as it does on listing and service pages: only menus of short links go.
+pub fn select_lenient(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
+    select_pruning(dom, meta, page_type, true)
+}
+
+fn select_pruning(dom: &Dom, meta: &Meta, page_type: PageType, lenient: bool) -> Selection {
     let n = dom.nodes.len();
     let mut cx = Ctx {
         dom,
@@ -72,6 +135,7 @@ pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
         protected: vec![false; n],
         page_type,
         disabled: Vec::new(),
+        lenient,
     };
     let title_node = find_title_node(dom, meta);
     if let Some(t) = title_node {
@@ -1081,10 +1145,11 @@ impl Ctx<'_, '_> {
         let chars = k.chars[i];
         let ld = k.ld(i);
         // On pages whose content is cards and sections, a link-heavy block is often an item.
-        let listing = matches!(
-            self.page_type,
-            PageType::Listing | PageType::Collection | PageType::Service
-        );
+        let listing = self.lenient
+            || matches!(
+                self.page_type,
+                PageType::Listing | PageType::Collection | PageType::Service
+            );
         match node.tag {
             Tag::P
             | Tag::Div
