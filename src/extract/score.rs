@@ -1216,7 +1216,11 @@ impl Ctx<'_, '_> {
         {
             // Product cards carry quick-add buttons; on a shop's grid they are not forms.
             let shop_grid = matches!(self.page_type, PageType::Collection | PageType::Listing);
+            // Blocks that speak in sentences around their fields are content with a form in
+            // it: a landing page's hero round its sign-up field, a post above its reply box.
+            let pitch = node.sentences >= 2 && chars >= 300 && ld < 0.2;
             if !shop_grid
+                && !pitch
                 && node.inputs > 0
                 && node.inputs as f32 > (paras as f32 / 3.0).max(1.0)
                 && chars < 1000
