@@ -1218,7 +1218,7 @@ impl Ctx<'_, '_> {
             let shop_grid = matches!(self.page_type, PageType::Collection | PageType::Listing);
             // Blocks that speak in sentences around their fields are content with a form in
             // it: a landing page's hero round its sign-up field, a post above its reply box.
-            let pitch = node.sentences >= 2 && chars >= 300 && ld < 0.2;
+            let pitch = node.sentences >= 1 && chars >= 300 && ld < 0.2;
             if !shop_grid
                 && !pitch
                 && node.inputs > 0
