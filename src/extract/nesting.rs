@@ -200,6 +200,9 @@ pub(super) struct Depth {
     /// The [`kind`] of each name met so far, and its number in [`OpenElements`]: one hash
     /// lookup per tag.
     names: FxHashMap<Name, (u8, usize)>,
+    /// The last name looked up in each slot of a small hash, with its kind and number: a
+    /// page uses a few dozen names over and over, and this spares most of the hashing.
+    recent: [(Name, u8, usize); 64],
     max: usize,
     limit: usize,
 }
@@ -210,6 +213,8 @@ impl Depth {
         Depth {
             open: OpenElements::default(),
             names: FxHashMap::default(),
+            // No tag has the empty name, so no lookup matches a vacant slot.
+            recent: [(0, 0, 0); 64],
             max: 0,
             limit,
         }
@@ -245,8 +250,15 @@ impl Depth {
 
     /// The [`kind`] of a name and its number.
     fn lookup(&mut self, name: Name) -> (u8, usize) {
+        let slot = ((name as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize;
+        let (n, k, id) = self.recent[slot];
+        if n == name {
+            return (k, id);
+        }
         let next = self.names.len();
-        *self.names.entry(name).or_insert_with(|| (kind(name), next))
+        let (k, id) = *self.names.entry(name).or_insert_with(|| (kind(name), next));
+        self.recent[slot] = (name, k, id);
+        (k, id)
     }
 
     /// A start tag; `self_closed` is asked only of SVG and MathML tags.

@@ -595,8 +595,14 @@ fn comment_end(b: &[u8]) -> Option<(usize, usize)> {
 /// name in any case, followed by whitespace, `/` or `>`.
 fn closing_tag(b: &[u8], name: &[u8]) -> Option<usize> {
     let mut from = 0;
-    while let Some(off) = memchr::memmem::find(&b[from..], b"</") {
+    // A `<` and a look at the next byte: cheaper than building a substring searcher for
+    // `</` at every step through a long script.
+    while let Some(off) = memchr::memchr(b'<', &b[from..]) {
         let k = from + off;
+        if b.get(k + 1) != Some(&b'/') {
+            from = k + 1;
+            continue;
+        }
         let after = k + 2 + name.len();
         if after < b.len()
             && b[k + 2..after].eq_ignore_ascii_case(name)
