@@ -532,7 +532,7 @@ fn parse_within(html: &str, opts: &Options, budget: &Budget) -> Result<Html> {
 
 /// Like [`parse_within`], with the chunk size to feed and the limits spelled out. Pages
 /// nested deeper than `max_depth` are refused before html5ever sees them, since its tree
-/// builder goes quadratic there; the estimate reads the cleaned source the parser would.
+/// builder goes quadratic there; the estimate follows the cleaned source the parser gets.
 fn parse_chunked(
     html: &str,
     chunk: usize,
@@ -541,9 +541,9 @@ fn parse_chunked(
     budget: &Budget,
 ) -> Result<Html> {
     use html5ever::tendril::{StrTendril, TendrilSink};
-    let html = prepare(html);
+    let (html, depth) = prepare_measured(html, max_depth);
     budget.check("parsing")?;
-    if nesting::nesting_estimate(&html, max_depth) > max_depth {
+    if depth > max_depth {
         return Err(Error::TooDeep(max_depth));
     }
     let mut parser = parser();
@@ -585,10 +585,16 @@ fn parse(html: &str) -> Html {
 /// The source as the parser gets it: `<noscript>` frames made inert, script and style
 /// bodies cut out, and attributes capped per tag.
 fn prepare(html: &str) -> std::borrow::Cow<'_, str> {
+    prepare_measured(html, usize::MAX).0
+}
+
+/// [`prepare`], with the estimate of how deep the parser would nest the result, read in the
+/// same scan and cut short once past `max_depth` (see [`nesting`]).
+fn prepare_measured(html: &str, max_depth: usize) -> (std::borrow::Cow<'_, str>, usize) {
     let html = neutralize_noscript_frames(html);
-    match prescan::clean(&html, MAX_ATTRIBUTES) {
-        std::borrow::Cow::Borrowed(_) => html,
-        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
+    match prescan::clean_measured(&html, MAX_ATTRIBUTES, max_depth) {
+        (std::borrow::Cow::Borrowed(_), depth) => (html, depth),
+        (std::borrow::Cow::Owned(s), depth) => (std::borrow::Cow::Owned(s), depth),
     }
 }
 

@@ -19,6 +19,15 @@ const fn pack(s: &[u8]) -> Name {
     v
 }
 
+/// [`pack`] for names read from a page: the same value, without a shift per byte.
+fn pack_name(s: &[u8]) -> Name {
+    let mut buf = [0u8; 16];
+    for (d, c) in buf.iter_mut().zip(s) {
+        *d = c.to_ascii_lowercase();
+    }
+    Name::from_le_bytes(buf)
+}
+
 const fn packs<const N: usize>(names: [&[u8]; N]) -> [Name; N] {
     let mut out = [0; N];
     let mut i = 0;
@@ -177,91 +186,178 @@ const MATH: Name = pack(b"math");
 /// ignores a stray `</b>` and does not self-close `<div/>`: the fuzzer found that counting
 /// every end tag as a close let `<div></b>` repeated 20 000 times (180 KB) through at a real
 /// depth of 20 000, and html5ever's quadratic scope checks then took seconds.
+#[cfg(test)]
 pub(super) fn nesting_estimate(html: &str, limit: usize) -> usize {
-    let b = html.as_bytes();
-    let mut depth: usize = 0;
-    let mut max = 0;
-    let mut i = 0;
-    let mut open = OpenElements::default();
-    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
-        i += off + 1;
-        let close = b.get(i) == Some(&b'/');
-        let start = if close { i + 1 } else { i };
-        let mut end = start;
-        while end < b.len()
-            && end - start < 16
-            && (b[end].is_ascii_alphanumeric() || b[end] == b'-' || b[end] == b':')
-        {
-            end += 1;
-        }
-        if end == start || end >= b.len() || !b[start].is_ascii_alphabetic() {
-            continue;
-        }
-        let name = pack(&b[start..end]);
-        let k = kind(name);
-        if close {
-            if k & K_NOT_NESTING == 0 {
-                open.close(name, k);
-                depth = open.len();
-            }
-            continue;
-        }
-        // Found only when needed: most tags are neither raw text nor foreign.
-        let tag_end = || {
-            memchr::memchr(b'>', &b[end..])
-                .map(|e| end + e)
-                .unwrap_or(b.len())
-        };
-        if open.foreign() && k & K_BREAKOUT != 0 {
-            open.leave_foreign();
-            depth = open.len();
-        }
-        let foreign = open.foreign();
-        if !foreign && k & K_RAW != 0 {
-            // Jump over the raw-text body to its end tag.
-            let len = end - start;
-            let tag_end = tag_end();
-            let rest = &b[tag_end.min(b.len())..];
-            let closing = memchr::memmem::find_iter(rest, b"</")
-                .find(|&k| rest.len() >= k + 2 + len && pack(&rest[k + 2..k + 2 + len]) == name);
-            i = match closing {
-                Some(k) => tag_end + k + 2 + len,
-                None => b.len(),
-            };
-            continue;
-        }
-        // Only SVG and MathML honour `/>` (`<svg/>` too); `<div/>` opens a div like `<div>`.
-        if k & K_NOT_NESTING != 0 {
-            continue;
-        }
-        let self_closed = (foreign || name == SVG || name == MATH) && {
-            let tag_end = tag_end();
-            tag_end > 0 && tag_end <= b.len() && b[..tag_end].ends_with(b"/")
-        };
-        if self_closed {
-            continue;
-        }
-        open.push(name, k, foreign);
-        depth += 1;
-        if depth > max {
-            max = depth;
-            if max > limit {
-                return max;
-            }
-        }
-    }
-    max
+    let mut d = Depth::new(limit);
+    d.scan(html.as_bytes());
+    d.max()
 }
 
-/// The open elements as [`nesting_estimate`] models them, with what the parser needs to
-/// decide whether an end tag closes anything. Every query is O(1) and every element is
-/// pushed and popped once, so the estimate stays linear in the input.
+/// The nesting estimate built up tag by tag: [`crate::extract::prescan`] feeds it the tags
+/// of the part of the page it follows, and [`Depth::scan`] reads the rest from the markup.
+pub(super) struct Depth {
+    open: OpenElements,
+    /// The [`kind`] of each name met so far, and its number in [`OpenElements`]: one hash
+    /// lookup per tag.
+    names: FxHashMap<Name, (u8, usize)>,
+    /// The last name looked up in each slot of a small hash, with its kind and number: a
+    /// page uses a few dozen names over and over, and this spares most of the hashing.
+    recent: [(Name, u8, usize); 64],
+    max: usize,
+    limit: usize,
+}
+
+impl Depth {
+    /// An estimate that stops growing its model once past `limit`.
+    pub(super) fn new(limit: usize) -> Depth {
+        Depth {
+            open: OpenElements::default(),
+            names: FxHashMap::default(),
+            // No tag has the empty name, so no lookup matches a vacant slot.
+            recent: [(0, 0, 0); 64],
+            max: 0,
+            limit,
+        }
+    }
+
+    /// The deepest nesting seen so far.
+    pub(super) fn max(&self) -> usize {
+        self.max
+    }
+
+    /// Whether the nesting went past the limit: the page is refused, so nothing after
+    /// needs reading.
+    pub(super) fn over(&self) -> bool {
+        self.max > self.limit
+    }
+
+    /// A start tag named `name` whose body the caller skips itself when it is raw text;
+    /// `self_closed` when the tag ends in `/>` as the parser gets it.
+    pub(super) fn start_tag(&mut self, name: &[u8], self_closed: bool) {
+        if self.over() {
+            return;
+        }
+        self.start(pack_name(name), || self_closed);
+    }
+
+    /// An end tag named `name`.
+    pub(super) fn end_tag(&mut self, name: &[u8]) {
+        if self.over() {
+            return;
+        }
+        self.end(pack_name(name));
+    }
+
+    /// The [`kind`] of a name and its number.
+    fn lookup(&mut self, name: Name) -> (u8, usize) {
+        let slot = ((name as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize;
+        let (n, k, id) = self.recent[slot];
+        if n == name {
+            return (k, id);
+        }
+        let next = self.names.len();
+        let (k, id) = *self.names.entry(name).or_insert_with(|| (kind(name), next));
+        self.recent[slot] = (name, k, id);
+        (k, id)
+    }
+
+    /// A start tag; `self_closed` is asked only of SVG and MathML tags.
+    fn start(&mut self, name: Name, self_closed: impl FnOnce() -> bool) {
+        let (k, id) = self.lookup(name);
+        let foreign = self.enter(k);
+        // Raw-text bodies are skipped by the caller; the element holds no tags.
+        if !foreign && k & K_RAW != 0 {
+            return;
+        }
+        // Only SVG and MathML honour `/>` (`<svg/>` too); `<div/>` opens a div like `<div>`.
+        if k & K_NOT_NESTING != 0 || ((foreign || name == SVG || name == MATH) && self_closed()) {
+            return;
+        }
+        self.open.push(id, name, k, foreign);
+        self.max = self.max.max(self.open.len());
+    }
+
+    fn end(&mut self, name: Name) {
+        let (k, id) = self.lookup(name);
+        if k & K_NOT_NESTING == 0 {
+            self.open.close(id, k);
+        }
+    }
+
+    /// Leaves foreign content at an HTML breakout tag; tells whether the tag is inside
+    /// SVG or MathML content.
+    fn enter(&mut self, k: u8) -> bool {
+        if self.open.foreign() && k & K_BREAKOUT != 0 {
+            self.open.leave_foreign();
+        }
+        self.open.foreign()
+    }
+
+    /// Reads the tags of `b` as the parser would nest them, with no other model of the
+    /// page than the open elements, until the end or past the limit.
+    pub(super) fn scan(&mut self, b: &[u8]) {
+        let mut i = 0;
+        while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+            if self.over() {
+                return;
+            }
+            i += off + 1;
+            let close = b.get(i) == Some(&b'/');
+            let start = if close { i + 1 } else { i };
+            let mut end = start;
+            while end < b.len()
+                && end - start < 16
+                && (b[end].is_ascii_alphanumeric() || b[end] == b'-' || b[end] == b':')
+            {
+                end += 1;
+            }
+            if end == start || end >= b.len() || !b[start].is_ascii_alphabetic() {
+                continue;
+            }
+            let name = pack_name(&b[start..end]);
+            if close {
+                self.end(name);
+                continue;
+            }
+            // Found only when needed: most tags are neither raw text nor foreign.
+            let tag_end = || {
+                memchr::memchr(b'>', &b[end..])
+                    .map(|e| end + e)
+                    .unwrap_or(b.len())
+            };
+            if self.lookup(name).0 & K_RAW != 0 && !self.open.foreign() {
+                // Jump over the raw-text body to its end tag; no raw-text element breaks
+                // out of foreign content, so the start below changes nothing.
+                let len = end - start;
+                let tag_end = tag_end();
+                let rest = &b[tag_end.min(b.len())..];
+                let closing = memchr::memmem::find_iter(rest, b"</").find(|&k| {
+                    rest.len() >= k + 2 + len && pack_name(&rest[k + 2..k + 2 + len]) == name
+                });
+                i = match closing {
+                    Some(k) => tag_end + k + 2 + len,
+                    None => b.len(),
+                };
+                continue;
+            }
+            self.start(name, || {
+                let tag_end = tag_end();
+                tag_end > 0 && tag_end <= b.len() && b[..tag_end].ends_with(b"/")
+            });
+        }
+    }
+}
+
+/// The open elements as [`Depth`] models them, with what the parser needs to decide
+/// whether an end tag closes anything. Every query is O(1) and every element is pushed and
+/// popped once, so the estimate stays linear in the input.
 #[derive(Default)]
 struct OpenElements {
-    /// Name of each open element, and whether its content is SVG or MathML.
-    stack: Vec<(Name, bool)>,
-    /// Stack positions of the open elements of each name.
-    by_name: FxHashMap<Name, Vec<usize>>,
+    /// Each open element, innermost last.
+    stack: Vec<Open>,
+    /// Stack position of the innermost open element of each name number, [`NONE`] when
+    /// there is none.
+    last: Vec<usize>,
     /// Stack positions of open "special" elements: an end tag of an ordinary element
     /// (`</span>`) is ignored when one of these was opened after it.
     special: Vec<usize>,
@@ -269,6 +365,19 @@ struct OpenElements {
     /// is ignored when one of these was opened after it.
     boundary: Vec<usize>,
 }
+
+/// An open element of [`OpenElements`].
+struct Open {
+    /// Its name's number.
+    id: usize,
+    /// Whether its content is SVG or MathML.
+    foreign: bool,
+    /// Stack position of the next open element of the same name further out, or [`NONE`].
+    outer: usize,
+}
+
+/// No stack position.
+const NONE: usize = usize::MAX;
 
 impl OpenElements {
     const SPECIAL: [Name; 53] = packs([
@@ -346,12 +455,12 @@ impl OpenElements {
 
     /// Whether the current element's content is SVG or MathML.
     fn foreign(&self) -> bool {
-        self.stack.last().is_some_and(|e| e.1)
+        self.stack.last().is_some_and(|e| e.foreign)
     }
 
-    /// Opens `name` (whose [`kind`] is `k`); `in_foreign` tells whether it starts inside SVG
-    /// or MathML content.
-    fn push(&mut self, name: Name, k: u8, in_foreign: bool) {
+    /// Opens `name`, numbered `id`, of [`kind`] `k`; `in_foreign` tells whether it starts
+    /// inside SVG or MathML content.
+    fn push(&mut self, id: usize, name: Name, k: u8, in_foreign: bool) {
         let integration = k & K_INTEGRATION != 0;
         let foreign = if in_foreign {
             !integration
@@ -368,18 +477,19 @@ impl OpenElements {
                 self.boundary.push(at);
             }
         }
-        self.by_name.entry(name).or_default().push(at);
-        self.stack.push((name, foreign));
+        if id >= self.last.len() {
+            self.last.resize(id + 1, NONE);
+        }
+        let outer = std::mem::replace(&mut self.last[id], at);
+        self.stack.push(Open { id, foreign, outer });
     }
 
     fn pop(&mut self) {
-        let Some((name, _)) = self.stack.pop() else {
+        let Some(e) = self.stack.pop() else {
             return;
         };
         let at = self.stack.len();
-        if let Some(v) = self.by_name.get_mut(&name) {
-            v.pop();
-        }
+        self.last[e.id] = e.outer;
         if self.special.last() == Some(&at) {
             self.special.pop();
         }
@@ -388,13 +498,14 @@ impl OpenElements {
         }
     }
 
-    /// An end tag (of [`kind`] `k`): closes the latest open `name` and everything opened after it, unless the
-    /// parser would ignore the tag (nothing of that name open, or a special element or
-    /// scope boundary in the way).
-    fn close(&mut self, name: Name, k: u8) {
-        let Some(&at) = self.by_name.get(&name).and_then(|v| v.last()) else {
+    /// An end tag of the name numbered `id`, of [`kind`] `k`: closes the innermost open
+    /// element of that name and everything opened after it, unless the parser would ignore
+    /// the tag (nothing of that name open, or a special element or scope boundary in the way).
+    fn close(&mut self, id: usize, k: u8) {
+        let at = self.last.get(id).copied().unwrap_or(NONE);
+        if at == NONE {
             return;
-        };
+        }
         let blockers = if k & K_SPECIAL != 0 {
             &self.boundary
         } else {

@@ -21,6 +21,8 @@
 
 use std::borrow::Cow;
 
+use super::nesting::Depth;
+
 /// Elements whose content the tokenizer reads as raw text or RCDATA up to `</name`.
 const RAW: &[&[u8]] = &[
     b"script",
@@ -35,23 +37,51 @@ const RAW: &[&[u8]] = &[
 
 /// Returns `html` with the body of every `<script>` (but JSON-LD) and `<style>` removed,
 /// and the attributes of each tag past the first `max_attributes` dropped.
+#[cfg(test)]
 pub(crate) fn clean(html: &str, max_attributes: usize) -> Cow<'_, str> {
+    clean_measured(html, max_attributes, usize::MAX).0
+}
+
+/// [`clean`], with the nesting estimate of the cleaned page (see [`Depth`]) read in the
+/// same scan. Once the estimate passes `depth_limit` the page is refused, so the scan stops
+/// there and the text comes back uncleaned.
+pub(crate) fn clean_measured(
+    html: &str,
+    max_attributes: usize,
+    depth_limit: usize,
+) -> (Cow<'_, str>, usize) {
     let b = html.as_bytes();
     let mut cuts: Vec<(usize, usize)> = Vec::new();
-    let rest = match scan(b, max_attributes, &mut cuts, true) {
-        Some(rest) => rest,
+    let mut depth = Depth::new(depth_limit);
+    let stop = match scan(b, max_attributes, &mut cuts, true, &mut depth) {
+        Some(stop) => stop,
         None => {
             // Text in foreign content tells the parser the page is no frameset; without it
             // a later `<frameset>` would replace the body. Such pages keep their SVG.
             cuts.clear();
-            scan(b, max_attributes, &mut cuts, false).unwrap_or(b.len())
+            depth = Depth::new(depth_limit);
+            scan(b, max_attributes, &mut cuts, false, &mut depth).unwrap_or(Stop {
+                rest: b.len(),
+                resume: b.len(),
+            })
         }
     };
-    if rest < b.len() {
-        cap_attributes(b, rest, max_attributes, &mut cuts);
+    if depth.over() {
+        return (Cow::Borrowed(html), depth.max());
     }
+    if stop.rest < b.len() {
+        cap_attributes(b, stop.rest, max_attributes, &mut cuts);
+    }
+    // Past where the scan stopped, the estimate reads the cleaned text on its own; the cuts
+    // before that point are all the scan's, in order.
+    let cut_before: usize = cuts
+        .iter()
+        .take_while(|&&(_, to)| to <= stop.resume)
+        .map(|&(from, to)| to - from)
+        .sum();
     if cuts.is_empty() {
-        return Cow::Borrowed(html);
+        depth.scan(&b[stop.resume..]);
+        return (Cow::Borrowed(html), depth.max());
     }
     let mut out = String::with_capacity(html.len());
     let mut pos = 0;
@@ -62,18 +92,29 @@ pub(crate) fn clean(html: &str, max_attributes: usize) -> Cow<'_, str> {
         pos = to;
     }
     out.push_str(&html[pos..]);
-    Cow::Owned(out)
+    depth.scan(&out.as_bytes()[stop.resume - cut_before..]);
+    (Cow::Owned(out), depth.max())
 }
 
-/// The full scan: records its cuts and returns where it stopped understanding the page
-/// (the length of the page when it never did); `None` when it met a `<frameset>` after
-/// cutting a foreign body.
+/// Where [`scan`] stopped following the page.
+struct Stop {
+    /// Where attributes are capped on without the page's structure.
+    rest: usize,
+    /// The first tag the depth estimate has not been given.
+    resume: usize,
+}
+
+/// The full scan: records its cuts, gives `depth` the tags it reads, and returns where it
+/// stopped understanding the page (the length of the page when it never did); `None` when
+/// it met a `<frameset>` after cutting a foreign body.
 fn scan(
     b: &[u8],
     max_attributes: usize,
     cuts: &mut Vec<(usize, usize)>,
     cut_foreign: bool,
-) -> Option<usize> {
+    depth: &mut Depth,
+) -> Option<Stop> {
+    let stop = |rest: usize, resume: usize| Some(Stop { rest, resume });
     let mut cut_any_foreign = false;
     let mut m = Mode::default();
     // Where the open `<svg>` or `<math>` body starts, and the cuts made before it: no pass
@@ -89,7 +130,7 @@ fn scan(
             Some(b'/') if b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) => {
                 let ne = name_end(b, i + 1);
                 match m.end_tag(&b[i + 1..ne]) {
-                    End::GiveUp => return Some(lt),
+                    End::GiveUp => return stop(lt, lt),
                     End::ClosedRoot => {
                         if let Some((start, before)) = foreign_body.take() {
                             if cut_foreign && lt > start {
@@ -101,7 +142,11 @@ fn scan(
                     }
                     End::Other => {}
                 }
-                tag_end(b, ne, max_attributes, cuts)
+                let te = tag_end(b, ne, max_attributes, cuts);
+                if te.is_some() {
+                    depth.end_tag(&b[i + 1..ne]);
+                }
+                te
             }
             // `</>` is dropped and `</` before anything else opens a bogus comment.
             Some(b'/') => memchr::memchr(b'>', &b[i..]).map(|e| i + e + 1),
@@ -109,34 +154,41 @@ fn scan(
                 let ne = name_end(b, i);
                 let name = &b[i..ne];
                 let Some(te) = tag_end(b, ne, max_attributes, cuts) else {
-                    return Some(lt);
+                    return stop(lt, lt);
                 };
                 let self_closing = b[..te - 1].ends_with(b"/");
+                // The parser gets the `/` only when no cut of this tag's attributes took it.
+                let kept_slash = self_closing
+                    && !cuts
+                        .last()
+                        .is_some_and(|&(from, to)| from <= te - 2 && te - 2 < to);
                 let was_foreign = m.foreign();
                 match m.start_tag(name, self_closing) {
                     Start::Markup => {
                         if !was_foreign && m.foreign() {
                             foreign_body = Some((te, cuts.len()));
                         }
+                        depth.start_tag(name, kept_slash);
                         Some(te)
                     }
                     Start::GiveUp if cut_any_foreign && name.eq_ignore_ascii_case(b"frameset") => {
                         return None;
                     }
-                    Start::GiveUp => return Some(te),
+                    Start::GiveUp => return stop(te, lt),
                     Start::Raw { cut } => {
                         let Some(close) = closing_tag(&b[te..], name) else {
-                            return Some(te);
+                            return stop(te, lt);
                         };
                         let body = &b[te..te + close];
                         let script = name.eq_ignore_ascii_case(b"script");
                         if script && memchr::memmem::find(body, b"<!--").is_some() {
                             // The escaped states: an inner `<script>` can make `</script>` text.
-                            return Some(te);
+                            return stop(te, lt);
                         }
                         if cut && close > 0 && !(script && is_json_ld(&b[ne..te])) {
                             cuts.push((te, te + close));
                         }
+                        depth.start_tag(name, kept_slash);
                         Some(te + close)
                     }
                 }
@@ -147,12 +199,15 @@ fn scan(
             // Left by a breakout tag: what followed the root in its body was HTML.
             foreign_body = None;
         }
+        if depth.over() {
+            return stop(b.len(), b.len());
+        }
         match next {
             Some(n) => i = n,
-            None => return Some(lt),
+            None => return stop(lt, lt),
         }
     }
-    Some(b.len())
+    stop(b.len(), b.len())
 }
 
 /// Caps the attributes of every start tag from `from` on, without following the page's
@@ -540,8 +595,14 @@ fn comment_end(b: &[u8]) -> Option<(usize, usize)> {
 /// name in any case, followed by whitespace, `/` or `>`.
 fn closing_tag(b: &[u8], name: &[u8]) -> Option<usize> {
     let mut from = 0;
-    while let Some(off) = memchr::memmem::find(&b[from..], b"</") {
+    // A `<` and a look at the next byte: cheaper than building a substring searcher for
+    // `</` at every step through a long script.
+    while let Some(off) = memchr::memchr(b'<', &b[from..]) {
         let k = from + off;
+        if b.get(k + 1) != Some(&b'/') {
+            from = k + 1;
+            continue;
+        }
         let after = k + 2 + name.len();
         if after < b.len()
             && b[k + 2..after].eq_ignore_ascii_case(name)
@@ -639,6 +700,53 @@ mod tests {
     #[test]
     fn unclosed_script_is_left_alone() {
         assert_eq!(blank("<script>never ends"), "<script>never ends");
+    }
+
+    /// The depth read in the scan, and the one read from the cleaned text alone.
+    fn depths(page: &str) -> (usize, usize) {
+        let (text, depth) = super::clean_measured(page, 1024, usize::MAX);
+        (
+            depth,
+            crate::extract::nesting::nesting_estimate(&text, usize::MAX),
+        )
+    }
+
+    #[test]
+    fn depth_in_the_scan_matches_reading_the_cleaned_text() {
+        for page in [
+            "<div><span><b>x</b></span></div>".repeat(3),
+            "<div></b>".repeat(50),
+            "<div/>".repeat(50),
+            "<span><div></span>".repeat(50),
+            format!("<svg>{}", "<span/>".repeat(50)),
+            format!("<svg><title>{}", "<div>".repeat(50)),
+            format!("<table><tr><td>{}", "<div>".repeat(30)),
+            // The scan stops at the escaped script; the markup after it is read on its own.
+            format!("<div><script><!--</script>{}", "<div>".repeat(40)),
+            format!("<b><plaintext>{}", "<div>".repeat(40)),
+            format!("<svg><foreignObject>{}", "<div>".repeat(40)),
+            format!("{}<div", "<div>".repeat(40)),
+        ] {
+            let (scanned, alone) = depths(&page);
+            assert_eq!(scanned, alone, "{page}");
+        }
+    }
+
+    #[test]
+    fn depth_follows_the_tags_the_parser_gets() {
+        // A `/>` that a cut took away does not self-close.
+        let page = format!("<svg {}/>", "a ".repeat(3));
+        assert_eq!(super::clean_measured(&page, 2, usize::MAX).1, 1);
+        assert_eq!(super::clean_measured(&page, 8, usize::MAX).1, 0);
+        // An SVG body is nested while it is open, though it is cut once closed.
+        assert_eq!(depths("<svg><g><g></g></g></svg>"), (3, 1));
+        // A select ignores `<title>`, so what follows is markup, not title text.
+        let page = format!("<select><title>{}", "<div>".repeat(30));
+        assert_eq!(depths(&page), (31, 1));
+        // Past the limit the scan stops, with the page as it came.
+        let deep = "<div>".repeat(100);
+        let (text, depth) = super::clean_measured(&deep, 1024, 10);
+        assert_eq!((&*text, depth), (deep.as_str(), 11));
     }
 }
 

@@ -192,15 +192,32 @@ fn select_pruning(dom: &Dom, meta: &Meta, page_type: PageType, lenient: bool) ->
     // A round can only drop ancestors of the last round's drops, so rounds are few; the
     // cap keeps freakishly deep nesting from making this quadratic.
     let mut kept = kept;
+    // After the first round only the blocks whose kept text changed are judged again: the
+    // ancestors of the last round's drops. Any other block keeps its text, and a root
+    // that lost text only makes a block less likely to go ("holds most of the content").
+    let mut judge: Option<Vec<usize>> = None;
+    let mut drops = Vec::new();
     for _ in 0..PRUNE_ROUNDS {
-        let mut dropped = false;
+        drops.clear();
         for &r in &roots {
-            dropped |= cx.prune_inside(r, &kept);
+            cx.prune_inside(r, &kept, judge.as_deref(), &mut drops);
         }
-        if !dropped {
+        if drops.is_empty() {
             break;
         }
         kept = cx.kept_aggregates();
+        let mut seen = vec![false; dom.nodes.len()];
+        let mut next = Vec::new();
+        for &d in &drops {
+            let mut p = dom.nodes[d].parent;
+            while p != u32::MAX && !seen[p as usize] {
+                seen[p as usize] = true;
+                next.push(p as usize);
+                p = dom.nodes[p as usize].parent;
+            }
+        }
+        next.sort_unstable();
+        judge = Some(next);
     }
     if let Some(t) = title_node {
         if let Some(&r) = roots.iter().find(|&&r| dom.contains(r, t)) {
@@ -1061,31 +1078,60 @@ impl Ctx<'_, '_> {
     }
 
     /// Conditional cleaning inside a chosen root: link-dense lists and divs, form-heavy and
-    /// image-heavy blocks, boilerplate phrases. True when it dropped anything.
-    fn prune_inside(&mut self, root: usize, k: &Kept) -> bool {
+    /// image-heavy blocks, boilerplate phrases. Judges every node, or only the nodes of
+    /// `only` (in document order, and holding the ancestors of each of its nodes), and adds
+    /// what it drops to `drops`.
+    fn prune_inside(
+        &mut self,
+        root: usize,
+        k: &Kept,
+        only: Option<&[usize]>,
+        drops: &mut Vec<usize>,
+    ) {
         let dom = self.dom;
         let end = dom.nodes[root].end as usize;
-        let mut dropped = false;
-        let mut i = root + 1;
-        while i < end {
-            let node = &dom.nodes[i];
-            if self.removed[i].is_some() {
-                i = node.end as usize;
-                continue;
+        let Some(only) = only else {
+            let mut i = root + 1;
+            while i < end {
+                i = self.prune_node(i, root, k, drops).unwrap_or(i + 1);
             }
-            if node.tag == Tag::Text || self.protected[i] {
-                i += 1;
-                continue;
+            return;
+        };
+        // Nodes before this are inside a subtree that is gone.
+        let mut skip_to = root + 1;
+        let from = only.partition_point(|&i| i <= root);
+        for &i in &only[from..] {
+            if i >= end {
+                break;
             }
-            if let Some(r) = self.conditional(i, k, k.chars[root]) {
-                self.removed[i] = Some(r);
-                dropped = true;
-                i = node.end as usize;
-                continue;
+            if i >= skip_to {
+                if let Some(next) = self.prune_node(i, root, k, drops) {
+                    skip_to = next;
+                }
             }
-            i += 1;
         }
-        dropped
+    }
+
+    /// Judges node `i` inside `root`: where the walk goes on when the node is, or is now,
+    /// removed (past its subtree), `None` to go on into it.
+    fn prune_node(
+        &mut self,
+        i: usize,
+        root: usize,
+        k: &Kept,
+        drops: &mut Vec<usize>,
+    ) -> Option<usize> {
+        let node = &self.dom.nodes[i];
+        if self.removed[i].is_some() {
+            return Some(node.end as usize);
+        }
+        if node.tag == Tag::Text || self.protected[i] {
+            return None;
+        }
+        let r = self.conditional(i, k, k.chars[root])?;
+        self.removed[i] = Some(r);
+        drops.push(i);
+        Some(node.end as usize)
     }
 
     /// Removes the short labels (section kickers, breadcrumbs) between a root's start and
