@@ -441,7 +441,7 @@ impl Ctx<'_, '_> {
                     } else {
                         HeadingKind::Comments
                     };
-                    self.mark_heading_section(i, kind);
+                    self.mark_heading_section_unless_prose(i, kind);
                 }
                 i = node.end as usize;
                 continue;
@@ -449,7 +449,7 @@ impl Ctx<'_, '_> {
             // Section headings: "Related articles", "3 Comments", "Share this".
             if self.is_heading_like(i) {
                 if let Some(kind) = chrome::heading_kind(dom.text_of(i)) {
-                    if self.mark_heading_section(i, kind) {
+                    if self.mark_heading_section_unless_prose(i, kind) {
                         i = dom.nodes[i].end as usize;
                         continue;
                     }
@@ -558,6 +558,41 @@ impl Ctx<'_, '_> {
         pn.chars > self.dom.nodes[i].chars
             && (self.dom.nodes[i].tag.is_block() || pn.tag.is_block())
             && self.dom.nodes[i].text_start == pn.text_start
+    }
+
+    /// [`Self::mark_heading_section`], except that a "Related"-worded heading amid the story's
+    /// blocks, followed by long prose, opens a chapter of the story ("Recommended providers"
+    /// in a buying guide): related blocks are lists of links to other pages.
+    fn mark_heading_section_unless_prose(&mut self, h: usize, kind: HeadingKind) -> bool {
+        // A box that opens with the heading is the related block, long excerpts and all.
+        if kind != HeadingKind::Related
+            || chrome::heading_section(self.dom, h, &self.protected, u32::MAX).is_some()
+        {
+            return self.mark_heading_section(h, kind);
+        }
+        let before = self.removed.clone();
+        if !self.mark_heading_section(h, kind) {
+            return false;
+        }
+        let dom = self.dom;
+        let (mut chars, mut links, mut sentences) = (0u32, 0u32, 0u32);
+        let mut j = 0;
+        while j < before.len() {
+            if before[j].is_none() && self.removed[j].is_some() {
+                let n = &dom.nodes[j];
+                chars += n.chars;
+                links += n.link_chars;
+                sentences += n.sentences;
+                j = n.end as usize;
+                continue;
+            }
+            j += 1;
+        }
+        if chars >= PROSE_SECTION && links * 4 < chars && sentences >= 8 {
+            self.removed = before;
+            return false;
+        }
+        true
     }
 
     /// Marks the section a chrome heading introduces. Returns false when nothing was marked.
@@ -1184,6 +1219,10 @@ impl Ctx<'_, '_> {
         None
     }
 }
+
+/// Characters of sentences with few links that make a "Related" heading's section part of
+/// the story (see [`Ctx::mark_heading_section_unless_prose`]).
+const PROSE_SECTION: u32 = 1000;
 
 /// Most rounds of pruning inside the content roots (see [`select`]).
 const PRUNE_ROUNDS: usize = 16;
