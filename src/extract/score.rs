@@ -909,6 +909,9 @@ impl Ctx<'_, '_> {
                 anc = dom.nodes[a].parent;
             }
         }
+        if let Some(a) = self.kin_blocks_ancestor(top, k, scores) {
+            top = a;
+        }
         // An ancestor that scores at least half as well while holding three times the
         // text is the story, and the top one of its sections (a long guide's boxed parts).
         let (ts, tc) = (scores[top], k.chars[top]);
@@ -1010,6 +1013,56 @@ impl Ctx<'_, '_> {
             }
         }
         roots
+    }
+
+    /// The common ancestor of the top candidate and the other prose blocks that share its
+    /// first class name: a page builder gives each part of one story the same rich-text
+    /// block, each nested in a section of its own, so the parts never meet as siblings.
+    fn kin_blocks_ancestor(&self, top: usize, k: &Kept, scores: &[f32]) -> Option<usize> {
+        let dom = self.dom;
+        let first = |i: usize| {
+            dom.attr(i, "class")
+                .and_then(|c| c.split_whitespace().next())
+        };
+        let name = first(top)?;
+        let floor = scores[top] * 0.2;
+        let kin: Vec<usize> = (0..scores.len())
+            .filter(|&j| {
+                j != top
+                    && scores[j] >= floor
+                    && k.chars[j] >= 200
+                    && !dom.contains(j, top)
+                    && !dom.contains(top, j)
+                    && first(j) == Some(name)
+            })
+            .collect();
+        // Siblings join as sibling roots below, without the wrapper's other children.
+        let parent = dom.nodes[top].parent;
+        if kin.len() < 2 || kin.iter().all(|&j| dom.nodes[j].parent == parent) {
+            return None;
+        }
+        let mut a = dom.nodes[top].parent;
+        while a != u32::MAX && a as usize != dom.body {
+            let ai = a as usize;
+            if kin.iter().all(|&j| dom.contains(ai, j)) {
+                // When the top block is all its branch holds and the kin's branches are
+                // classed alike, the branches are the sibling roots chosen below, without
+                // the other children of this ancestor.
+                let branch = |j: usize| dom.children(ai).find(|&c| dom.contains(c, j));
+                let own = branch(top);
+                let class = own.and_then(|c| dom.attr(c, "class"));
+                if own.is_some_and(|c| k.chars[c] == k.chars[top])
+                    && kin
+                        .iter()
+                        .all(|&j| branch(j).and_then(|c| dom.attr(c, "class")) == class)
+                {
+                    return None;
+                }
+                return (k.ld(ai) < 0.25).then_some(ai);
+            }
+            a = dom.nodes[ai].parent;
+        }
+        None
     }
 
     /// Whether subtree `s` is, or holds, a removed comments or related section.
