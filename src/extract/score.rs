@@ -533,7 +533,7 @@ impl Ctx<'_, '_> {
                     } else {
                         HeadingKind::Comments
                     };
-                    self.mark_heading_section(i, kind);
+                    self.mark_heading_section_unless_prose(i, kind);
                 }
                 i = node.end as usize;
                 continue;
@@ -541,7 +541,7 @@ impl Ctx<'_, '_> {
             // Section headings: "Related articles", "3 Comments", "Share this".
             if self.is_heading_like(i) {
                 if let Some(kind) = chrome::heading_kind(dom.text_of(i)) {
-                    if self.mark_heading_section(i, kind) {
+                    if self.mark_heading_section_unless_prose(i, kind) {
                         i = dom.nodes[i].end as usize;
                         continue;
                     }
@@ -650,6 +650,41 @@ impl Ctx<'_, '_> {
         pn.chars > self.dom.nodes[i].chars
             && (self.dom.nodes[i].tag.is_block() || pn.tag.is_block())
             && self.dom.nodes[i].text_start == pn.text_start
+    }
+
+    /// [`Self::mark_heading_section`], except that a "Related"-worded heading amid the story's
+    /// blocks, followed by long prose, opens a chapter of the story ("Recommended providers"
+    /// in a buying guide): related blocks are lists of links to other pages.
+    fn mark_heading_section_unless_prose(&mut self, h: usize, kind: HeadingKind) -> bool {
+        // A box that opens with the heading is the related block, long excerpts and all.
+        if kind != HeadingKind::Related
+            || chrome::heading_section(self.dom, h, &self.protected, u32::MAX).is_some()
+        {
+            return self.mark_heading_section(h, kind);
+        }
+        let before = self.removed.clone();
+        if !self.mark_heading_section(h, kind) {
+            return false;
+        }
+        let dom = self.dom;
+        let (mut chars, mut links, mut sentences) = (0u32, 0u32, 0u32);
+        let mut j = 0;
+        while j < before.len() {
+            if before[j].is_none() && self.removed[j].is_some() {
+                let n = &dom.nodes[j];
+                chars += n.chars;
+                links += n.link_chars;
+                sentences += n.sentences;
+                j = n.end as usize;
+                continue;
+            }
+            j += 1;
+        }
+        if chars >= PROSE_SECTION && links * 4 < chars && sentences >= 8 {
+            self.removed = before;
+            return false;
+        }
+        true
     }
 
     /// Marks the section a chrome heading introduces. Returns false when nothing was marked.
@@ -966,6 +1001,9 @@ impl Ctx<'_, '_> {
                 anc = dom.nodes[a].parent;
             }
         }
+        if let Some(a) = self.kin_blocks_ancestor(top, k, scores) {
+            top = a;
+        }
         // An ancestor that scores at least half as well while holding three times the
         // text is the story, and the top one of its sections (a long guide's boxed parts).
         let (ts, tc) = (scores[top], k.chars[top]);
@@ -1067,6 +1105,56 @@ impl Ctx<'_, '_> {
             }
         }
         roots
+    }
+
+    /// The common ancestor of the top candidate and the other prose blocks that share its
+    /// first class name: a page builder gives each part of one story the same rich-text
+    /// block, each nested in a section of its own, so the parts never meet as siblings.
+    fn kin_blocks_ancestor(&self, top: usize, k: &Kept, scores: &[f32]) -> Option<usize> {
+        let dom = self.dom;
+        let first = |i: usize| {
+            dom.attr(i, "class")
+                .and_then(|c| c.split_whitespace().next())
+        };
+        let name = first(top)?;
+        let floor = scores[top] * 0.2;
+        let kin: Vec<usize> = (0..scores.len())
+            .filter(|&j| {
+                j != top
+                    && scores[j] >= floor
+                    && k.chars[j] >= 200
+                    && !dom.contains(j, top)
+                    && !dom.contains(top, j)
+                    && first(j) == Some(name)
+            })
+            .collect();
+        // Siblings join as sibling roots below, without the wrapper's other children.
+        let parent = dom.nodes[top].parent;
+        if kin.len() < 2 || kin.iter().all(|&j| dom.nodes[j].parent == parent) {
+            return None;
+        }
+        let mut a = dom.nodes[top].parent;
+        while a != u32::MAX && a as usize != dom.body {
+            let ai = a as usize;
+            if kin.iter().all(|&j| dom.contains(ai, j)) {
+                // When the top block is all its branch holds and the kin's branches are
+                // classed alike, the branches are the sibling roots chosen below, without
+                // the other children of this ancestor.
+                let branch = |j: usize| dom.children(ai).find(|&c| dom.contains(c, j));
+                let own = branch(top);
+                let class = own.and_then(|c| dom.attr(c, "class"));
+                if own.is_some_and(|c| k.chars[c] == k.chars[top])
+                    && kin
+                        .iter()
+                        .all(|&j| branch(j).and_then(|c| dom.attr(c, "class")) == class)
+                {
+                    return None;
+                }
+                return (k.ld(ai) < 0.25).then_some(ai);
+            }
+            a = dom.nodes[ai].parent;
+        }
+        None
     }
 
     /// Whether subtree `s` is, or holds, a removed comments or related section.
@@ -1270,6 +1358,7 @@ impl Ctx<'_, '_> {
                 && node.inputs > 0
                 && node.inputs as f32 > (paras as f32 / 3.0).max(1.0)
                 && chars < 1000
+                && !text_with_controls(dom, i, chars)
             {
                 return Some(Reason::Form);
             }
@@ -1311,6 +1400,10 @@ impl Ctx<'_, '_> {
     }
 }
 
+/// Characters of sentences with few links that make a "Related" heading's section part of
+/// the story (see [`Ctx::mark_heading_section_unless_prose`]).
+const PROSE_SECTION: u32 = 1000;
+
 /// Most rounds of pruning inside the content roots (see [`select`]).
 const PRUNE_ROUNDS: usize = 16;
 
@@ -1331,6 +1424,36 @@ fn wide_type(t: PageType) -> bool {
             | PageType::Forum
             | PageType::Documentation
     )
+}
+
+/// Characters of text per control above which a block without text boxes is text with
+/// controls, not a form. Chosen on wcxb: 0, 30, 50, 80 give +1.55, +1.34, +1.31, +1.17
+/// summed document F1; below 50 the worst page loses 0.12-0.15 (buy boxes, filter panels).
+const TEXT_PER_CONTROL: u32 = 50;
+
+/// Whether node `i` is text that carries buttons or check boxes (a forum post's "Reply" and
+/// "Like", a checklist) rather than a form to fill in: it has no field to type or pick in,
+/// and several lines of text per control.
+fn text_with_controls(dom: &Dom, i: usize, chars: u32) -> bool {
+    chars >= TEXT_PER_CONTROL * dom.nodes[i].inputs && entry_fields(dom, i) == 0
+}
+
+/// Controls a reader types or picks into (text boxes, text areas, drop-downs) under node `i`.
+fn entry_fields(dom: &Dom, i: usize) -> usize {
+    let Some(root) = dom.html.tree.get(dom.nodes[i].id) else {
+        return 0;
+    };
+    root.descendants()
+        .filter_map(|d| d.value().as_element())
+        .filter(|e| match e.name() {
+            "textarea" | "select" => true,
+            "input" => !matches!(
+                e.attr("type").map(str::to_ascii_lowercase).as_deref(),
+                Some("checkbox" | "radio" | "button" | "submit" | "reset" | "image" | "hidden")
+            ),
+            _ => false,
+        })
+        .count()
 }
 
 /// Readability's data-table test: tables that hold data rather than layout.
