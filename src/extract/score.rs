@@ -533,7 +533,7 @@ impl Ctx<'_, '_> {
                     } else {
                         HeadingKind::Comments
                     };
-                    self.mark_heading_section_unless_prose(i, kind);
+                    self.mark_heading_section(i, kind);
                 }
                 i = node.end as usize;
                 continue;
@@ -541,7 +541,7 @@ impl Ctx<'_, '_> {
             // Section headings: "Related articles", "3 Comments", "Share this".
             if self.is_heading_like(i) {
                 if let Some(kind) = chrome::heading_kind(dom.text_of(i)) {
-                    if self.mark_heading_section_unless_prose(i, kind) {
+                    if self.mark_heading_section(i, kind) {
                         i = dom.nodes[i].end as usize;
                         continue;
                     }
@@ -652,41 +652,6 @@ impl Ctx<'_, '_> {
             && self.dom.nodes[i].text_start == pn.text_start
     }
 
-    /// [`Self::mark_heading_section`], except that a "Related"-worded heading amid the story's
-    /// blocks, followed by long prose, opens a chapter of the story ("Recommended providers"
-    /// in a buying guide): related blocks are lists of links to other pages.
-    fn mark_heading_section_unless_prose(&mut self, h: usize, kind: HeadingKind) -> bool {
-        // A box that opens with the heading is the related block, long excerpts and all.
-        if kind != HeadingKind::Related
-            || chrome::heading_section(self.dom, h, &self.protected, u32::MAX).is_some()
-        {
-            return self.mark_heading_section(h, kind);
-        }
-        let before = self.removed.clone();
-        if !self.mark_heading_section(h, kind) {
-            return false;
-        }
-        let dom = self.dom;
-        let (mut chars, mut links, mut sentences) = (0u32, 0u32, 0u32);
-        let mut j = 0;
-        while j < before.len() {
-            if before[j].is_none() && self.removed[j].is_some() {
-                let n = &dom.nodes[j];
-                chars += n.chars;
-                links += n.link_chars;
-                sentences += n.sentences;
-                j = n.end as usize;
-                continue;
-            }
-            j += 1;
-        }
-        if chars >= PROSE_SECTION && links * 4 < chars && sentences >= 8 {
-            self.removed = before;
-            return false;
-        }
-        true
-    }
-
     /// Marks the section a chrome heading introduces. Returns false when nothing was marked.
     fn mark_heading_section(&mut self, h: usize, kind: HeadingKind) -> bool {
         let dom = self.dom;
@@ -716,9 +681,10 @@ impl Ctx<'_, '_> {
             Tag::H(l) => l,
             _ => 7,
         };
-        self.removed[h] = Some(reason);
+        let mut marks = vec![h];
         let p = dom.nodes[h].parent;
         if p == u32::MAX {
+            self.removed[h] = Some(reason);
             return true;
         }
         let mut budget = match kind {
@@ -749,12 +715,33 @@ impl Ctx<'_, '_> {
                 }
             }
             if sn.chars > 0 || sn.imgs > 0 {
-                self.removed[s] = Some(reason);
+                marks.push(s);
                 budget -= 1;
             }
             s = sn.end as usize;
         }
+        if kind == HeadingKind::Related && self.is_prose_chapter(&marks) {
+            return false;
+        }
+        for m in marks {
+            self.removed[m] = Some(reason);
+        }
         true
+    }
+
+    /// Whether a "Related"-worded heading amid the story's blocks opens a chapter of the
+    /// story ("Recommended providers" in a buying guide): its flat section is long prose with
+    /// few links, where related blocks are lists of links to other pages. (A box that opens
+    /// with the heading is the related block, long excerpts and all.)
+    fn is_prose_chapter(&self, marks: &[usize]) -> bool {
+        let (mut chars, mut links, mut sentences) = (0u32, 0u32, 0u32);
+        for &m in marks.iter().filter(|&&m| self.removed[m].is_none()) {
+            let n = &self.dom.nodes[m];
+            chars += n.chars;
+            links += n.link_chars;
+            sentences += n.sentences;
+        }
+        chars >= PROSE_SECTION && links * 4 < chars && sentences >= 8
     }
 
     /// Collects the comment and related sections that were marked.
@@ -1401,7 +1388,7 @@ impl Ctx<'_, '_> {
 }
 
 /// Characters of sentences with few links that make a "Related" heading's section part of
-/// the story (see [`Ctx::mark_heading_section_unless_prose`]).
+/// the story (see [`Ctx::is_prose_chapter`]).
 const PROSE_SECTION: u32 = 1000;
 
 /// Most rounds of pruning inside the content roots (see [`select`]).
