@@ -51,6 +51,9 @@ pub enum Reason {
     Kicker,
     /// Removed as a UI control: a button-styled link, a heading's permalink anchor.
     Control,
+    /// Removed as a modal dialog (`role="dialog"` with `aria-modal="true"`): a policy text,
+    /// size guide or sign-up box that opens over the page, not the page itself.
+    Dialog,
 }
 
 impl Reason {
@@ -79,6 +82,7 @@ impl Reason {
             Reason::Caption => "caption",
             Reason::Kicker => "kicker",
             Reason::Control => "control",
+            Reason::Dialog => "dialog",
         }
     }
 }

@@ -493,7 +493,8 @@ fn name_concepts(v: &str) -> u32 {
         for m in substring_matcher().find_overlapping_iter(tok) {
             bits |= SUBSTRINGS[m.pattern().as_usize()].1;
         }
-        if tok.contains(['-', '_']) {
+        // "overflow-hidden" clips what spills out of a box that is itself on show.
+        if tok.contains(['-', '_']) && !tok.contains("overflow") {
             let small = tok
                 .split(['-', '_'])
                 .any(|p| SMALL_BREAKPOINTS.contains(&p));
@@ -548,6 +549,8 @@ mod tests {
         assert!(name_concepts("d-none d-md-block") & Concepts::HIDDEN == 0);
         assert!(name_concepts("hidden-xs") & Concepts::HIDDEN == 0);
         assert!(name_concepts("hidden") & Concepts::HIDDEN != 0);
+        assert!(name_concepts("relative overflow-hidden") & Concepts::HIDDEN == 0);
+        assert!(name_concepts("qu-overflow--hidden") & Concepts::HIDDEN == 0);
         assert!(name_concepts("hide-desktop") & Concepts::HIDDEN != 0);
         assert!(name_concepts("no-js-hidden") & Concepts::HIDDEN != 0);
         assert!(name_concepts("grid hide-read-more-ad") & (Concepts::HIDDEN | Concepts::AD) == 0);

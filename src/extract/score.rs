@@ -172,6 +172,7 @@ fn select_pruning(dom: &Dom, meta: &Meta, page_type: PageType, lenient: bool) ->
                         | Reason::Navigation
                         | Reason::Footer
                         | Reason::Consent
+                        | Reason::Dialog
                 )
         })
         .map(|(r, _)| *r)
@@ -400,12 +401,20 @@ impl Ctx<'_, '_> {
                 if reason.is_some_and(|r| self.disabled.contains(&r)) {
                     reason = None;
                 }
+                // A modal opens over the page: however much prose it holds (a store's terms
+                // of service in its footer), it is not what the page shows.
+                if node.concepts.any(Concepts::DIALOG)
+                    && dom
+                        .attr(i, "aria-modal")
+                        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+                {
+                    self.removed[i] = Some(Reason::Dialog);
+                    i = node.end as usize;
+                    continue;
+                }
                 // Product tabs, accordions and FAQ answers are hidden until clicked, yet they
                 // are the specifications and answers the page is about.
-                if reason == Some(Reason::Hidden)
-                    && matches!(self.page_type, PageType::Documentation | PageType::Service)
-                    && self.is_tab_panel(i)
-                {
+                if reason == Some(Reason::Hidden) && self.is_tab_panel(i) {
                     reason = None;
                 }
                 if let Some(r) = reason {
@@ -587,7 +596,7 @@ impl Ctx<'_, '_> {
             && node.sentences == 0
     }
 
-    /// Whether node `i` is a tab panel, accordion body or collapsible section.
+    /// Whether node `i` is a tab panel, accordion body, expander or other collapsible section.
     fn is_tab_panel(&self, i: usize) -> bool {
         if self
             .dom
@@ -606,6 +615,8 @@ impl Ctx<'_, '_> {
             "collapse",
             "faq",
             "panel",
+            "expand",
+            "toggle",
         ]
         .iter()
         .any(|t| class.contains(t))
