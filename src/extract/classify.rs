@@ -439,12 +439,20 @@ const DISPLAYS: &[&str] = &[
 ];
 /// Breakpoint names below desktop width.
 const SMALL_BREAKPOINTS: &[&str] = &[
-    "xs", "sm", "md", "mobile", "phone", "tablet", "small", "touch",
+    "xs", "sm", "md", "mobile", "phone", "tablet", "small", "touch", "print",
 ];
 
 /// Whether a class token switches something else on or off ("hide-read-more-ad",
 /// "has-sidebar", "no-ads") rather than naming its element; "hide-desktop" still hides it.
 fn is_modifier(tok: &str) -> bool {
+    // A BEM modifier naming a part of the block ("field--label-hidden": the field's label
+    // is hidden, the field is on show).
+    if let Some((_, m)) = tok.rsplit_once("--") {
+        let parts: Vec<&str> = m.split(['-', '_']).filter(|p| !p.is_empty()).collect();
+        if parts.len() >= 2 && matches!(parts[parts.len() - 1], "hidden" | "hide") {
+            return true;
+        }
+    }
     let mut parts = tok.split(['-', '_']);
     let first = parts.next().unwrap_or("");
     // "no-js-hidden" hides its element (until scripts run).
@@ -460,7 +468,7 @@ fn is_modifier(tok: &str) -> bool {
 const MODIFIER_VERBS: &[&str] = &["hide", "hidden", "no", "has", "with", "without", "show"];
 
 /// Screen words that, after "hide-", say where the element itself is hidden.
-const LARGE_SCREENS: &[&str] = &["on", "for", "lg", "xl", "xxl", "large", "desktop", "print"];
+const LARGE_SCREENS: &[&str] = &["on", "for", "lg", "xl", "xxl", "large", "desktop"];
 
 fn name_concepts(v: &str) -> u32 {
     let mut bits = 0;
@@ -498,9 +506,16 @@ fn name_concepts(v: &str) -> u32 {
             let small = tok
                 .split(['-', '_'])
                 .any(|p| SMALL_BREAKPOINTS.contains(&p));
+            // "hide-on-print", "visible-print": a rule for the printed page, not a print button.
+            let media_rule = tok
+                .split(['-', '_'])
+                .any(|p| matches!(p, "hide" | "hidden" | "show" | "visible" | "only" | "no"));
             let mut parts = tok.split(['-', '_']).peekable();
             while let Some(part) = parts.next() {
                 let last = parts.peek().is_none();
+                if media_rule && part == "print" {
+                    continue;
+                }
                 if let Some(b) = table.get(part) {
                     // Parts flag only the structural concepts, not the content hints,
                     // so that "post-meta" does not read as content.
@@ -550,6 +565,11 @@ mod tests {
         assert!(name_concepts("hidden-xs") & Concepts::HIDDEN == 0);
         assert!(name_concepts("hidden") & Concepts::HIDDEN != 0);
         assert!(name_concepts("relative overflow-hidden") & Concepts::HIDDEN == 0);
+        assert!(name_concepts("field field--label-hidden") & Concepts::HIDDEN == 0);
+        assert!(name_concepts("stepped--hide") & Concepts::HIDDEN != 0);
+        assert!(name_concepts("hide-on-print") == 0);
+        assert!(name_concepts("hidden-print") == 0);
+        assert!(name_concepts("print-button") & Concepts::SKIP != 0);
         assert!(name_concepts("qu-overflow--hidden") & Concepts::HIDDEN == 0);
         assert!(name_concepts("hide-desktop") & Concepts::HIDDEN != 0);
         assert!(name_concepts("no-js-hidden") & Concepts::HIDDEN != 0);
