@@ -139,6 +139,12 @@ fn check_sample(name: &str) {
             failures.push(format!("text contains chrome {s:?}"));
         }
     }
+    for s in strings(&exp, "text_once") {
+        let n = rec.text.matches(s.as_str()).count();
+        if n != 1 {
+            failures.push(format!("text holds {s:?} {n} times, not once"));
+        }
+    }
     let md = rec.markdown.as_deref().unwrap_or("");
     for s in strings(&exp, "markdown_contains") {
         if !md.contains(&s) {
@@ -275,6 +281,7 @@ fn expected_files_use_known_keys() {
         "charset",
         "text_contains",
         "text_absent",
+        "text_once",
         "markdown_contains",
         "comments_min",
         "comments_max",

@@ -54,6 +54,9 @@ pub enum Reason {
     /// Removed as a modal dialog (`role="dialog"` with `aria-modal="true"`): a policy text,
     /// size guide or sign-up box that opens over the page, not the page itself.
     Dialog,
+    /// Removed as a word-for-word copy of the block before it (a responsive layout's copy for
+    /// another screen, a carousel's cloned slide).
+    Duplicate,
 }
 
 impl Reason {
@@ -83,6 +86,7 @@ impl Reason {
             Reason::Kicker => "kicker",
             Reason::Control => "control",
             Reason::Dialog => "dialog",
+            Reason::Duplicate => "duplicate",
         }
     }
 }

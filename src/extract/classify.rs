@@ -468,7 +468,9 @@ fn is_modifier(tok: &str) -> bool {
 const MODIFIER_VERBS: &[&str] = &["hide", "hidden", "no", "has", "with", "without", "show"];
 
 /// Screen words that, after "hide-", say where the element itself is hidden.
-const LARGE_SCREENS: &[&str] = &["on", "for", "lg", "xl", "xxl", "large", "desktop"];
+const LARGE_SCREENS: &[&str] = &[
+    "on", "for", "lg", "xl", "xxl", "large", "desktop", "up", "down",
+];
 
 fn name_concepts(v: &str) -> u32 {
     let mut bits = 0;
@@ -503,9 +505,11 @@ fn name_concepts(v: &str) -> u32 {
         }
         // "overflow-hidden" clips what spills out of a box that is itself on show.
         if tok.contains(['-', '_']) && !tok.contains("overflow") {
+            // "hidden-md-up" and "hidden-up-md" hide from that width up, the desktop too.
             let small = tok
                 .split(['-', '_'])
-                .any(|p| SMALL_BREAKPOINTS.contains(&p));
+                .any(|p| SMALL_BREAKPOINTS.contains(&p))
+                && !tok.split(['-', '_']).any(|p| p == "up");
             // "hide-on-print", "visible-print": a rule for the printed page, not a print button.
             let media_rule = tok
                 .split(['-', '_'])
@@ -563,6 +567,9 @@ mod tests {
         assert!(name_concepts("hidden lg:flex") & Concepts::HIDDEN == 0);
         assert!(name_concepts("d-none d-md-block") & Concepts::HIDDEN == 0);
         assert!(name_concepts("hidden-xs") & Concepts::HIDDEN == 0);
+        assert!(name_concepts("hidden-down-md") & Concepts::HIDDEN == 0);
+        assert!(name_concepts("hidden-up-md") & Concepts::HIDDEN != 0);
+        assert!(name_concepts("hidden-md-up") & Concepts::HIDDEN != 0);
         assert!(name_concepts("hidden") & Concepts::HIDDEN != 0);
         assert!(name_concepts("relative overflow-hidden") & Concepts::HIDDEN == 0);
         assert!(name_concepts("field field--label-hidden") & Concepts::HIDDEN == 0);

@@ -116,6 +116,11 @@ struct Ctx<'d, 'a> {
 /// (scrapinghub unchanged at each); the gain flattens below 0.5.
 const ANCESTOR_SHARE: f32 = 0.5;
 
+/// Shortest block whose word-for-word copy right after it is dropped: short labels and prices
+/// repeat for real (and `render` drops repeated short lines). On wcxb, 40, 100 and 200 give
+/// +1.57, +1.37 and +0.77 summed document F1; scrapinghub is unchanged at each.
+const TWIN_CHARS: u32 = 40;
+
 /// Runs content selection on a flattened page.
 pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
     select_pruning(dom, meta, page_type, false)
@@ -182,6 +187,7 @@ fn select_pruning(dom: &Dom, meta: &Meta, page_type: PageType, lenient: bool) ->
         cx.removed = vec![None; n];
         cx.mark_chrome();
     }
+    cx.mark_twins();
     let (comment_sections, related_sections) = cx.sections();
 
     let kept = cx.kept_aggregates();
@@ -355,6 +361,46 @@ impl Ctx<'_, '_> {
 
     fn body_chars(&self) -> u32 {
         self.dom.nodes[self.dom.body].chars.max(1)
+    }
+
+    /// Marks a block that repeats the block just before it word for word (a responsive
+    /// layout's copy for another screen, a carousel's cloned slide): a reader sees it once.
+    fn mark_twins(&mut self) {
+        let dom = self.dom;
+        let mut i = 0;
+        while i < dom.nodes.len() {
+            let n = &dom.nodes[i];
+            if self.removed[i].is_some() {
+                i = n.end as usize;
+                continue;
+            }
+            if n.tag != Tag::Text && n.tag != Tag::Pre && n.chars >= TWIN_CHARS {
+                let next = |mut j: usize| {
+                    // The next sibling element, past whitespace between the tags.
+                    while j < dom.nodes.len()
+                        && dom.nodes[j].parent == n.parent
+                        && dom.nodes[j].tag == Tag::Text
+                        && dom.nodes[j].chars == 0
+                    {
+                        j += 1;
+                    }
+                    j
+                };
+                let mut j = next(n.end as usize);
+                while j < dom.nodes.len()
+                    && dom.nodes[j].parent == n.parent
+                    && self.removed[j].is_none()
+                    && dom.nodes[j].tag == n.tag
+                    && dom.nodes[j].chars == n.chars
+                    && dom.text_of(j) == dom.text_of(i)
+                    && !self.protected[j]
+                {
+                    self.removed[j] = Some(Reason::Duplicate);
+                    j = next(dom.nodes[j].end as usize);
+                }
+            }
+            i += 1;
+        }
     }
 
     /// Marks chrome subtrees by concept bits and by section headings.
