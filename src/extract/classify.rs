@@ -539,6 +539,11 @@ fn name_concepts(v: &str) -> u32 {
                     if small {
                         b &= !Concepts::HIDDEN;
                     }
+                    // Elementor calls every block of a page a widget ("elementor-widget-
+                    // text-editor"); its sidebars are named as such.
+                    if tok.starts_with("elementor") {
+                        b &= !Concepts::WIDGET;
+                    }
                     bits |= b;
                 }
             }
@@ -581,6 +586,8 @@ mod tests {
         assert!(name_concepts("field field--label-hidden") & Concepts::HIDDEN == 0);
         assert!(name_concepts("stepped--hide") & Concepts::HIDDEN != 0);
         assert!(name_concepts("hide-on-print") == 0);
+        assert!(name_concepts("elementor-widget-wrap elementor-element-populated") == 0);
+        assert!(name_concepts("widget widget_recent_entries") & Concepts::WIDGET != 0);
         assert!(name_concepts("product__description rte quick-add-hidden") & Concepts::HIDDEN == 0);
         assert!(name_concepts("hidden-print") == 0);
         assert!(name_concepts("print-button") & Concepts::SKIP != 0);
