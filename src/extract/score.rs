@@ -265,6 +265,42 @@ fn select_pruning(dom: &Dom, meta: &Meta, page_type: PageType, lenient: bool) ->
     }
 }
 
+/// Whether a control opens node `i`: a button or an `aria-expanded` element right before it
+/// (an FAQ answer under its question, the rest of a "read more" text), or an `aria-expanded`
+/// element whose `aria-controls` names it. `controlled` caches the page's named ids.
+fn disclosed<'a>(dom: &Dom<'a>, i: usize, controlled: &mut Option<Vec<&'a str>>) -> bool {
+    let Some(node) = dom.html.tree.get(dom.nodes[i].id) else {
+        return false;
+    };
+    let prev = node.prev_siblings().find_map(|s| match s.value() {
+        scraper::Node::Element(e) => Some(Some(e)),
+        scraper::Node::Text(t) if t.trim().is_empty() => None,
+        scraper::Node::Comment(_) => None,
+        _ => Some(None),
+    });
+    if prev
+        .flatten()
+        .is_some_and(|e| e.name() == "button" || e.attr("aria-expanded").is_some())
+    {
+        return true;
+    }
+    let Some(id) = dom.attr(i, "id") else {
+        return false;
+    };
+    controlled
+        .get_or_insert_with(|| {
+            dom.html
+                .tree
+                .values()
+                .filter_map(|v| v.as_element())
+                .filter(|e| e.attr("aria-expanded").is_some())
+                .filter_map(|e| e.attr("aria-controls"))
+                .flat_map(str::split_ascii_whitespace)
+                .collect()
+        })
+        .contains(&id)
+}
+
 /// Whether two texts are the same once whitespace runs are squashed.
 fn squashed_eq(a: &str, b: &str) -> bool {
     a.split_whitespace().eq(b.split_whitespace())
@@ -409,6 +445,7 @@ impl Ctx<'_, '_> {
         let body_chars = self.body_chars();
         let body_pchars = dom.nodes[dom.body].p_chars.max(1);
         let n = dom.nodes.len();
+        let mut controlled = None;
         let mut i = 0;
         while i < n {
             let node = &dom.nodes[i];
@@ -460,8 +497,11 @@ impl Ctx<'_, '_> {
                 }
                 // Product tabs, accordions and FAQ answers are hidden until clicked, yet they
                 // are the specifications and answers the page is about.
-                if reason == Some(Reason::Hidden) && self.is_tab_panel(i) {
-                    reason = None;
+                if reason == Some(Reason::Hidden)
+                    && (self.is_tab_panel(i) || disclosed(dom, i, &mut controlled))
+                {
+                    // Still chrome if it names itself so (a menu behind a toggle button).
+                    reason = chrome::concept_reason(bits & !Concepts::HIDDEN);
                 }
                 if let Some(r) = reason {
                     // A weak hint on a node that holds most of the page's prose is a layout
