@@ -260,6 +260,17 @@ pub(crate) fn skipped(name: &str) -> bool {
     )
 }
 
+/// Whether a `<button>` is the title of what it opens (an accordion's question, a tab's name):
+/// it says `aria-expanded`, or holds a heading. Its text is the page's, unlike "Add to cart".
+fn heads_disclosure(el: &scraper::node::Element, node: NodeRef<'_, HtmlNode>) -> bool {
+    el.attr("aria-expanded").is_some()
+        || node.children().any(|c| {
+            c.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6"))
+        })
+}
+
 impl<'a> Dom<'a> {
     /// Flattens `html`; `max_nodes` caps the arena so hostile pages stay bounded.
     pub fn build(html: &'a Html, max_nodes: usize) -> Dom<'a> {
@@ -335,7 +346,7 @@ impl<'a> Dom<'a> {
                         self.read_head(node);
                         continue;
                     }
-                    if skipped(name) {
+                    if skipped(name) && !(name == "button" && heads_disclosure(el, node)) {
                         if name == "script" {
                             self.read_script(node);
                         } else if matches!(name, "input" | "select" | "textarea" | "button")
