@@ -265,23 +265,27 @@ fn select_pruning(dom: &Dom, meta: &Meta, page_type: PageType, lenient: bool) ->
     }
 }
 
-/// Whether a control opens node `i`: a button or an `aria-expanded` element right before it
-/// (an FAQ answer under its question, the rest of a "read more" text), or an `aria-expanded`
-/// element whose `aria-controls` names it. `controlled` caches the page's named ids.
+/// Whether a control opens node `i`: a button or an `aria-expanded` element right before it,
+/// or in the element right before it (an FAQ answer under its question, the rest of a "read
+/// more" text), or an `aria-expanded` element whose `aria-controls` names it. `controlled`
+/// caches the page's named ids.
 fn disclosed<'a>(dom: &Dom<'a>, i: usize, controlled: &mut Option<Vec<&'a str>>) -> bool {
     let Some(node) = dom.html.tree.get(dom.nodes[i].id) else {
         return false;
     };
-    let prev = node.prev_siblings().find_map(|s| match s.value() {
-        scraper::Node::Element(e) => Some(Some(e)),
-        scraper::Node::Text(t) if t.trim().is_empty() => None,
-        scraper::Node::Comment(_) => None,
-        _ => Some(None),
+    let prev = node.prev_siblings().find(|s| match s.value() {
+        scraper::Node::Text(t) => !t.trim().is_empty(),
+        scraper::Node::Comment(_) => false,
+        _ => true,
     });
-    if prev
-        .flatten()
-        .is_some_and(|e| e.name() == "button" || e.attr("aria-expanded").is_some())
-    {
+    let opens =
+        |e: &scraper::node::Element| e.name() == "button" || e.attr("aria-expanded").is_some();
+    // The control itself, or a heading that holds it (the ARIA accordion pattern).
+    if prev.is_some_and(|p| {
+        p.value().as_element().is_some_and(opens)
+            || p.children()
+                .any(|c| c.value().as_element().is_some_and(opens))
+    }) {
         return true;
     }
     let Some(id) = dom.attr(i, "id") else {
