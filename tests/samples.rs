@@ -237,6 +237,7 @@ samples! {
     no_comments_yet => "no-comments-yet",
     de_news => "de-news",
     fr_news => "fr-news",
+    docs_reference => "docs-reference",
 }
 
 /// Every page in `samples/` has an expected record and a test, and every listed sample exists.
