@@ -344,7 +344,24 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     .into_iter()
     .flatten()
     .collect();
-    let (title, tsrc) = choose_title(og_clean, ld_clean, h1.clone(), title_tag);
+    let raw_meta: Vec<&str> = [
+        dom.title.as_deref(),
+        og_title.as_ref().map(|(_, v)| v.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let h1_named = h1.as_deref().is_some_and(|h| {
+        h1_names_page(
+            h,
+            &[
+                og_clean.as_ref().map(|(t, _)| t.as_str()),
+                title_tag.as_deref(),
+            ],
+            &raw_meta,
+        )
+    });
+    let (title, tsrc) = choose_title(og_clean, ld_clean, h1.clone(), title_tag, h1_named);
     let title = title.map(|t| core_title(&t, &others).unwrap_or(t));
     if let Some(t) = title {
         let host = url
@@ -834,11 +851,40 @@ fn strip_site(t: &str, site: Option<&str>) -> String {
     t.to_string()
 }
 
+/// Whether a short h1 is the name the metadata titles pad for search engines ("Electric
+/// Guitars" in "Buy Electric Guitars at Thomann", "Science" in "Science News: Health,
+/// Space"): every word of it appears in a cleaned metadata title, and not in the site name
+/// those titles carry (then the h1 is the logo: "Arch Linux" in "X / Arch Linux Forums").
+fn h1_names_page(h1: &str, cleaned: &[Option<&str>], raw: &[&str]) -> bool {
+    let hw = word_set(h1);
+    if hw.is_empty() || words_lower(h1).len() > H1_NAME_WORDS {
+        return false;
+    }
+    let within = |t: &str| {
+        let tw = word_set(t);
+        hw.iter().all(|w| tw.binary_search(w).is_ok())
+    };
+    let in_clean = cleaned.iter().flatten().any(|t| within(t));
+    // The raw titles with their cleaned part cut out: what is left names the site.
+    let in_site = raw.iter().any(|r| {
+        let rest = cleaned
+            .iter()
+            .flatten()
+            .fold(r.to_string(), |acc, c| acc.replacen(c, " ", 1));
+        within(&rest)
+    });
+    in_clean && !in_site
+}
+
+/// The longest h1 [`h1_names_page`] takes for the page's name.
+const H1_NAME_WORDS: usize = 4;
+
 fn choose_title(
     og: Option<(String, &str)>,
     ld: Option<String>,
     h1: Option<String>,
     tag: Option<String>,
+    h1_named: bool,
 ) -> (Option<String>, String) {
     // A title two sources agree on wins; the h1 breaks ties because it is what readers see.
     let mut cands: Vec<(String, String)> = Vec::new();
@@ -868,6 +914,12 @@ fn choose_title(
             .map(|(_, (o, _))| similarity(t, o))
             .filter(|s| *s >= 0.6)
             .sum();
+        // A short h1 the metadata titles pad agrees with all of them.
+        let agree = if i == 0 && h1_named && h1.is_some() {
+            agree.max((cands.len() - 1) as f32)
+        } else {
+            agree
+        };
         // Prefer the h1 on agreement; a lone h1 that nobody agrees with may be a logo.
         let bonus = if i == 0 && h1.is_some() && agree > 0.0 {
             0.5
