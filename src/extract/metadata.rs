@@ -933,8 +933,8 @@ fn choose_title(
         }
     }
     if best_score < 0.5 && h1.is_some() && cands.len() > 1 {
-        // Nobody agrees with the h1: trust the metadata over it.
-        best = 1;
+        // Nobody agrees with the h1: trust the metadata over it, the `<title>` first.
+        best = cands.iter().position(|(_, s)| s == "title").unwrap_or(1);
     }
     let (t, s) = cands.swap_remove(best);
     (Some(t), s)
