@@ -888,7 +888,7 @@ fn choose_title(
 ) -> (Option<String>, String) {
     // A title two sources agree on wins; the h1 breaks ties because it is what readers see.
     let mut cands: Vec<(String, String)> = Vec::new();
-    if let Some(h) = h1.clone() {
+    if let Some(h) = h1 {
         cands.push((h, "h1".into()));
     }
     if let Some((t, k)) = og {
@@ -901,9 +901,18 @@ fn choose_title(
         cands.push((t, "title".into()));
     }
     cands.retain(|(t, _)| !t.trim().is_empty() && t.chars().count() <= 400);
+    // A metadata title cut short with an ellipsis ("Wedding Checklist Wedding Planning…")
+    // names the page less well than any whole one.
+    let cut = |(t, s): &(String, String)| {
+        s != "h1" && (t.trim_end().ends_with('…') || t.trim_end().ends_with("..."))
+    };
+    if cands.iter().any(|c| !cut(c)) {
+        cands.retain(|c| !cut(c));
+    }
     if cands.is_empty() {
         return (None, String::new());
     }
+    let has_h1 = cands[0].1 == "h1";
     let mut best = 0;
     let mut best_score = -1.0f32;
     for (i, (t, _)) in cands.iter().enumerate() {
@@ -915,13 +924,13 @@ fn choose_title(
             .filter(|s| *s >= 0.6)
             .sum();
         // A short h1 the metadata titles pad agrees with all of them.
-        let agree = if i == 0 && h1_named && h1.is_some() {
+        let agree = if i == 0 && h1_named && has_h1 {
             agree.max((cands.len() - 1) as f32)
         } else {
             agree
         };
         // Prefer the h1 on agreement; a lone h1 that nobody agrees with may be a logo.
-        let bonus = if i == 0 && h1.is_some() && agree > 0.0 {
+        let bonus = if i == 0 && has_h1 && agree > 0.0 {
             0.5
         } else {
             0.0
@@ -932,7 +941,7 @@ fn choose_title(
             best = i;
         }
     }
-    if best_score < 0.5 && h1.is_some() && cands.len() > 1 {
+    if best_score < 0.5 && has_h1 && cands.len() > 1 {
         // Nobody agrees with the h1: trust the metadata over it, the `<title>` first.
         best = cands.iter().position(|(_, s)| s == "title").unwrap_or(1);
     }
