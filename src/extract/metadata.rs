@@ -330,10 +330,10 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     let title_tag = dom
         .title
         .as_deref()
-        .map(|t| strip_site_or_heading(t, site.as_deref(), &headings));
+        .map(|t| strip_site_or_heading(&strip_invisible(t), site.as_deref(), &headings));
     let og_clean = og_title
         .as_ref()
-        .map(|(k, v)| (strip_site(v, site.as_deref()), k.as_str()));
+        .map(|(k, v)| (strip_site(&strip_invisible(v), site.as_deref()), k.as_str()));
     let ld_clean = ld_title.map(|t| strip_site(&t, site.as_deref()));
     let others: Vec<String> = [
         h1.clone(),
@@ -1071,11 +1071,21 @@ fn first_heading(dom: &Dom) -> Option<String> {
         if n.tag == Tag::H(1) {
             let t = heading_text(dom, i);
             if !t.is_empty() && t.chars().count() < 300 {
-                h1s.push(t.to_string());
+                h1s.push(strip_invisible(t));
             }
         }
     }
     h1s.into_iter().next()
+}
+
+/// Drops soft hyphens and invisible format marks, which split words ("Assis\u{ad}tance")
+/// for every comparison between titles.
+fn strip_invisible(t: &str) -> String {
+    t.chars()
+        .filter(|c| {
+            !matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+        })
+        .collect()
 }
 
 fn clean_authors(names: Vec<String>) -> Vec<String> {
