@@ -297,7 +297,6 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     let ld_title = main
         .as_ref()
         .and_then(|l| str_of(l.node.get("headline")).or_else(|| str_of(l.node.get("name"))));
-    let h1 = first_heading(dom);
     let site = Meta::meta(dom, &["og:site_name", "application-name", "twitter:site"])
         .map(|(_, v)| v.trim_start_matches('@').to_string())
         .or_else(|| {
@@ -335,6 +334,13 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         .as_ref()
         .map(|(k, v)| (strip_site(&strip_invisible(v), site.as_deref()), k.as_str()));
     let ld_clean = ld_title.map(|t| strip_site(&t, site.as_deref()));
+    let h1 = page_heading(
+        dom,
+        &[
+            og_clean.as_ref().map(|(t, _)| t.as_str()),
+            title_tag.as_deref(),
+        ],
+    );
     let others: Vec<String> = [
         h1.clone(),
         og_clean.as_ref().map(|(t, _)| t.clone()),
@@ -1064,19 +1070,39 @@ pub fn heading_text<'a>(dom: &'a Dom, i: usize) -> &'a str {
         .trim()
 }
 
-/// The text of the first `<h1>` in the body that is not inside navigation.
-fn first_heading(dom: &Dom) -> Option<String> {
-    let mut h1s = Vec::new();
-    for (i, n) in dom.nodes.iter().enumerate() {
-        if n.tag == Tag::H(1) {
-            let t = heading_text(dom, i);
-            if !t.is_empty() && t.chars().count() < 300 {
-                h1s.push(strip_invisible(t));
-            }
-        }
+/// The page's `<h1>`: the first, unless a later one is what the metadata titles say and the
+/// first is not (a "Follow the author" or "Menu" heading ahead of the product's or the
+/// article's name).
+fn page_heading(dom: &Dom, metas: &[Option<&str>]) -> Option<String> {
+    let h1s: Vec<String> = (0..dom.nodes.len())
+        .filter(|&i| dom.nodes[i].tag == Tag::H(1))
+        .map(|i| heading_text(dom, i))
+        .filter(|t| !t.is_empty() && t.chars().count() < 300)
+        .map(strip_invisible)
+        .take(10)
+        .collect();
+    let agreement = |h: &str| {
+        metas
+            .iter()
+            .flatten()
+            .map(|m| similarity(h, m))
+            .fold(0.0f32, f32::max)
+    };
+    let first = h1s.first()?;
+    if agreement(first) >= H1_AGREES {
+        return Some(first.clone());
     }
-    h1s.into_iter().next()
+    let best = h1s[1..]
+        .iter()
+        .map(|h| (agreement(h), h))
+        .filter(|(a, _)| *a >= H1_AGREES)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    Some(best.map_or(first, |(_, h)| h).clone())
 }
+
+/// How similar to a metadata title a later h1 must be to stand for the page instead of the
+/// first.
+const H1_AGREES: f32 = 0.6;
 
 /// Drops soft hyphens and invisible format marks, which split words ("Assis\u{ad}tance")
 /// for every comparison between titles.
