@@ -805,7 +805,8 @@ fn strip_link_domain(t: &str) -> String {
 /// Drops a short last part after a separator ("Mesh Office Chair | NBF", "Cloudflare CDN |
 /// Content Delivery Network", "Calculator - American Funds", "X - Part 1"): a brand, a
 /// tagline or a series label that sites append to the name of the page, whether or not they
-/// declare a site name to recognise it by. Up to three words, after a head of two or more; a
+/// declare a site name to recognise it by. Up to three words, after a head of two or more
+/// ("Mirrorless-Cameras" is two); a
 /// tail that starts in lower case or ends with "!" reads as the rest of the sentence ("Going
 /// vegan – tips and tricks", "Best Mixers – My Favorites!") and stays.
 fn strip_short_tail(t: &str) -> String {
@@ -820,7 +821,7 @@ fn strip_short_tail(t: &str) -> String {
     let (head, tail) = (t[..i].trim(), t[i + sep.len()..].trim());
     let sentence_goes_on =
         tail.chars().next().is_some_and(char::is_lowercase) || tail.ends_with('!');
-    if head.split_whitespace().count() >= 2
+    if words_lower(head).len() >= 2
         && (1..=3).contains(&tail.split_whitespace().count())
         && !sentence_goes_on
     {
