@@ -806,9 +806,9 @@ fn strip_link_domain(t: &str) -> String {
 /// Content Delivery Network", "Calculator - American Funds", "X - Part 1"): a brand, a
 /// tagline or a series label that sites append to the name of the page, whether or not they
 /// declare a site name to recognise it by. Up to three words, after a head of two or more
-/// ("Mirrorless-Cameras" is two); a
-/// tail that starts in lower case or ends with "!" reads as the rest of the sentence ("Going
-/// vegan – tips and tricks", "Best Mixers – My Favorites!") and stays.
+/// ("Mirrorless-Cameras" is two); a tail that starts in lower case or ends with "!" reads as
+/// the rest of the sentence ("Going vegan – tips and tricks", "Best Mixers – My Favorites!")
+/// and stays.
 fn strip_short_tail(t: &str) -> String {
     const SEPS: &[&str] = &[" | ", " – ", " — ", " - "];
     let Some((i, sep)) = SEPS
