@@ -44,6 +44,25 @@ pub struct Meta {
     pub og_type: Option<String>,
 }
 
+/// JSON-LD types of a business or a service offered (lowercased).
+const BUSINESS_TYPES: &[&str] = &[
+    "localbusiness",
+    "professionalservice",
+    "homeandconstructionbusiness",
+    "hvacbusiness",
+    "legalservice",
+    "financialservice",
+    "insuranceagency",
+    "medicalbusiness",
+    "store",
+    "service",
+    "softwareapplication",
+    "webapplication",
+    "mobileapplication",
+    "course",
+    "educationaloccupationalprogram",
+];
+
 /// The JSON-LD node that describes the page itself (an Article, a Product...).
 struct LdMain<'v> {
     node: &'v Value,
@@ -367,7 +386,24 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
             &raw_meta,
         )
     });
-    let (title, tsrc) = choose_title(og_clean, ld_clean, h1.clone(), title_tag, h1_named);
+    // A business's or a service's landing page: its h1 is a pitch, its metadata title
+    // names what it offers.
+    let storefront = m
+        .ld_types
+        .iter()
+        .any(|t| BUSINESS_TYPES.contains(&t.as_str()))
+        && !m
+            .ld_types
+            .iter()
+            .any(|t| ARTICLE_TYPES[..16].contains(&t.as_str()));
+    let (title, tsrc) = choose_title(
+        og_clean,
+        ld_clean,
+        h1.clone(),
+        title_tag,
+        h1_named,
+        storefront,
+    );
     let title = title.map(|t| core_title(&t, &others).unwrap_or(t));
     if let Some(t) = title {
         let host = url
@@ -892,6 +928,7 @@ fn choose_title(
     h1: Option<String>,
     tag: Option<String>,
     h1_named: bool,
+    storefront: bool,
 ) -> (Option<String>, String) {
     // A title two sources agree on wins; the h1 breaks ties because it is what readers see.
     let mut cands: Vec<(String, String)> = Vec::new();
@@ -937,7 +974,7 @@ fn choose_title(
             agree
         };
         // Prefer the h1 on agreement; a lone h1 that nobody agrees with may be a logo.
-        let bonus = if i == 0 && has_h1 && agree > 0.0 {
+        let bonus = if i == 0 && has_h1 && agree > 0.0 && !storefront {
             0.5
         } else {
             0.0
