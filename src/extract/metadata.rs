@@ -774,8 +774,14 @@ fn strip_site_or_heading(t: &str, site: Option<&str>, headings: &[String]) -> St
     for sep in SEPS {
         for (i, _) in t.match_indices(sep) {
             let (head, tail) = (t[..i].trim(), t[i + sep.len()..].trim());
-            for side in [head, tail] {
+            for (side, other) in [(head, tail), (tail, head)] {
+                // A heading that is the site's name is its logo, not the page's heading, unless
+                // all the title adds to it is one word ("Shop", "Home"): then the page is the
+                // site's front.
+                let names_site =
+                    site.is_some_and(|s| similarity(side, s) > 0.6) && words_lower(other).len() > 1;
                 if !side.is_empty()
+                    && !names_site
                     && headings.iter().any(|h| {
                         similarity(h, side) >= 0.9
                             && h.split_whitespace().count() == side.split_whitespace().count()
