@@ -1721,6 +1721,47 @@ mod tests {
     }
 
     #[test]
+    fn short_h1_the_metadata_pads_is_the_name() {
+        let clean = [Some("Buy Electric Guitars at Thomann")];
+        assert!(h1_names_page("Electric Guitars", &clean, &[]));
+        // The h1 repeats the site-name part of the raw title: the logo.
+        let clean = [Some("What happened with Arch Linux ISO in 2024")];
+        let raw = ["What happened with Arch Linux ISO in 2024 / Arch Discussion / Arch Linux"];
+        assert!(!h1_names_page("Arch Linux", &clean, &raw));
+    }
+
+    #[test]
+    fn title_choice() {
+        let s = |t: &str| Some(t.to_string());
+        // Nothing agrees with the h1: the <title> before og:title.
+        let og = Some(("Build software better, together".to_string(), "og:title"));
+        let (t, src) = choose_title(
+            og,
+            None,
+            s("Search code, repositories"),
+            s("Trending repositories on GitHub today"),
+            false,
+            false,
+        );
+        assert_eq!(t.as_deref(), Some("Trending repositories on GitHub today"));
+        assert_eq!(src, "title");
+        // A metadata title cut short with an ellipsis drops out.
+        let og = Some((
+            "Wedding Checklist Wedding Planning…".to_string(),
+            "og:title",
+        ));
+        let (t, _) = choose_title(
+            og,
+            None,
+            s("Wedding Checklist :: Printable"),
+            None,
+            false,
+            false,
+        );
+        assert_eq!(t.as_deref(), Some("Wedding Checklist :: Printable"));
+    }
+
+    #[test]
     fn strips_site_suffix() {
         assert_eq!(
             strip_site("Big news today | The Daily", Some("The Daily")),
