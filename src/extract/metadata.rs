@@ -44,6 +44,25 @@ pub struct Meta {
     pub og_type: Option<String>,
 }
 
+/// JSON-LD types of a business or a service offered (lowercased).
+const BUSINESS_TYPES: &[&str] = &[
+    "localbusiness",
+    "professionalservice",
+    "homeandconstructionbusiness",
+    "hvacbusiness",
+    "legalservice",
+    "financialservice",
+    "insuranceagency",
+    "medicalbusiness",
+    "store",
+    "service",
+    "softwareapplication",
+    "webapplication",
+    "mobileapplication",
+    "course",
+    "educationaloccupationalprogram",
+];
+
 /// The JSON-LD node that describes the page itself (an Article, a Product...).
 struct LdMain<'v> {
     node: &'v Value,
@@ -297,7 +316,6 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     let ld_title = main
         .as_ref()
         .and_then(|l| str_of(l.node.get("headline")).or_else(|| str_of(l.node.get("name"))));
-    let h1 = first_heading(dom);
     let site = Meta::meta(dom, &["og:site_name", "application-name", "twitter:site"])
         .map(|(_, v)| v.trim_start_matches('@').to_string())
         .or_else(|| {
@@ -330,11 +348,18 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     let title_tag = dom
         .title
         .as_deref()
-        .map(|t| strip_site_or_heading(t, site.as_deref(), &headings));
+        .map(|t| strip_site_or_heading(&strip_invisible(t), site.as_deref(), &headings));
     let og_clean = og_title
         .as_ref()
-        .map(|(k, v)| (strip_site(v, site.as_deref()), k.as_str()));
+        .map(|(k, v)| (strip_site(&strip_invisible(v), site.as_deref()), k.as_str()));
     let ld_clean = ld_title.map(|t| strip_site(&t, site.as_deref()));
+    let h1 = page_heading(
+        dom,
+        &[
+            og_clean.as_ref().map(|(t, _)| t.as_str()),
+            title_tag.as_deref(),
+        ],
+    );
     let others: Vec<String> = [
         h1.clone(),
         og_clean.as_ref().map(|(t, _)| t.clone()),
@@ -344,7 +369,41 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     .into_iter()
     .flatten()
     .collect();
-    let (title, tsrc) = choose_title(og_clean, ld_clean, h1.clone(), title_tag);
+    let raw_meta: Vec<&str> = [
+        dom.title.as_deref(),
+        og_title.as_ref().map(|(_, v)| v.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let h1_named = h1.as_deref().is_some_and(|h| {
+        h1_names_page(
+            h,
+            &[
+                og_clean.as_ref().map(|(t, _)| t.as_str()),
+                title_tag.as_deref(),
+            ],
+            &raw_meta,
+        )
+    });
+    // A business's or a service's landing page: its h1 is a pitch, its metadata title
+    // names what it offers.
+    let storefront = m
+        .ld_types
+        .iter()
+        .any(|t| BUSINESS_TYPES.contains(&t.as_str()))
+        && !m
+            .ld_types
+            .iter()
+            .any(|t| ARTICLE_TYPES[..16].contains(&t.as_str()));
+    let (title, tsrc) = choose_title(
+        og_clean,
+        ld_clean,
+        h1.clone(),
+        title_tag,
+        h1_named,
+        storefront,
+    );
     let title = title.map(|t| core_title(&t, &others).unwrap_or(t));
     if let Some(t) = title {
         let host = url
@@ -715,8 +774,14 @@ fn strip_site_or_heading(t: &str, site: Option<&str>, headings: &[String]) -> St
     for sep in SEPS {
         for (i, _) in t.match_indices(sep) {
             let (head, tail) = (t[..i].trim(), t[i + sep.len()..].trim());
-            for side in [head, tail] {
+            for (side, other) in [(head, tail), (tail, head)] {
+                // A heading that is the site's name is its logo, not the page's heading, unless
+                // all the title adds to it is one word ("Shop", "Home"): then the page is the
+                // site's front.
+                let names_site =
+                    site.is_some_and(|s| similarity(side, s) > 0.6) && words_lower(other).len() > 1;
                 if !side.is_empty()
+                    && !names_site
                     && headings.iter().any(|h| {
                         similarity(h, side) >= 0.9
                             && h.split_whitespace().count() == side.split_whitespace().count()
@@ -782,9 +847,10 @@ fn strip_link_domain(t: &str) -> String {
 /// Drops a short last part after a separator ("Mesh Office Chair | NBF", "Cloudflare CDN |
 /// Content Delivery Network", "Calculator - American Funds", "X - Part 1"): a brand, a
 /// tagline or a series label that sites append to the name of the page, whether or not they
-/// declare a site name to recognise it by. Up to three words, after a head of two or more; a
-/// tail that starts in lower case or ends with "!" reads as the rest of the sentence ("Going
-/// vegan – tips and tricks", "Best Mixers – My Favorites!") and stays.
+/// declare a site name to recognise it by. Up to three words, after a head of two or more
+/// ("Mirrorless-Cameras" is two); a tail that starts in lower case or ends with "!" reads as
+/// the rest of the sentence ("Going vegan – tips and tricks", "Best Mixers – My Favorites!")
+/// and stays.
 fn strip_short_tail(t: &str) -> String {
     const SEPS: &[&str] = &[" | ", " – ", " — ", " - "];
     let Some((i, sep)) = SEPS
@@ -797,7 +863,7 @@ fn strip_short_tail(t: &str) -> String {
     let (head, tail) = (t[..i].trim(), t[i + sep.len()..].trim());
     let sentence_goes_on =
         tail.chars().next().is_some_and(char::is_lowercase) || tail.ends_with('!');
-    if head.split_whitespace().count() >= 2
+    if words_lower(head).len() >= 2
         && (1..=3).contains(&tail.split_whitespace().count())
         && !sentence_goes_on
     {
@@ -834,15 +900,45 @@ fn strip_site(t: &str, site: Option<&str>) -> String {
     t.to_string()
 }
 
+/// Whether a short h1 is the name the metadata titles pad for search engines ("Electric
+/// Guitars" in "Buy Electric Guitars at Thomann", "Science" in "Science News: Health,
+/// Space"): every word of it appears in a cleaned metadata title, and not in the site name
+/// those titles carry (then the h1 is the logo: "Arch Linux" in "X / Arch Linux Forums").
+fn h1_names_page(h1: &str, cleaned: &[Option<&str>], raw: &[&str]) -> bool {
+    let hw = word_set(h1);
+    if hw.is_empty() || words_lower(h1).len() > H1_NAME_WORDS {
+        return false;
+    }
+    let within = |t: &str| {
+        let tw = word_set(t);
+        hw.iter().all(|w| tw.binary_search(w).is_ok())
+    };
+    let in_clean = cleaned.iter().flatten().any(|t| within(t));
+    // The raw titles with their cleaned part cut out: what is left names the site.
+    let in_site = raw.iter().any(|r| {
+        let rest = cleaned
+            .iter()
+            .flatten()
+            .fold(r.to_string(), |acc, c| acc.replacen(c, " ", 1));
+        within(&rest)
+    });
+    in_clean && !in_site
+}
+
+/// The longest h1 [`h1_names_page`] takes for the page's name.
+const H1_NAME_WORDS: usize = 4;
+
 fn choose_title(
     og: Option<(String, &str)>,
     ld: Option<String>,
     h1: Option<String>,
     tag: Option<String>,
+    h1_named: bool,
+    storefront: bool,
 ) -> (Option<String>, String) {
     // A title two sources agree on wins; the h1 breaks ties because it is what readers see.
     let mut cands: Vec<(String, String)> = Vec::new();
-    if let Some(h) = h1.clone() {
+    if let Some(h) = h1 {
         cands.push((h, "h1".into()));
     }
     if let Some((t, k)) = og {
@@ -855,9 +951,18 @@ fn choose_title(
         cands.push((t, "title".into()));
     }
     cands.retain(|(t, _)| !t.trim().is_empty() && t.chars().count() <= 400);
+    // A metadata title cut short with an ellipsis ("Wedding Checklist Wedding Planning…")
+    // names the page less well than any whole one.
+    let cut = |(t, s): &(String, String)| {
+        s != "h1" && (t.trim_end().ends_with('…') || t.trim_end().ends_with("..."))
+    };
+    if cands.iter().any(|c| !cut(c)) {
+        cands.retain(|c| !cut(c));
+    }
     if cands.is_empty() {
         return (None, String::new());
     }
+    let has_h1 = cands[0].1 == "h1";
     let mut best = 0;
     let mut best_score = -1.0f32;
     for (i, (t, _)) in cands.iter().enumerate() {
@@ -868,8 +973,14 @@ fn choose_title(
             .map(|(_, (o, _))| similarity(t, o))
             .filter(|s| *s >= 0.6)
             .sum();
+        // A short h1 the metadata titles pad agrees with all of them.
+        let agree = if i == 0 && h1_named && has_h1 {
+            agree.max((cands.len() - 1) as f32)
+        } else {
+            agree
+        };
         // Prefer the h1 on agreement; a lone h1 that nobody agrees with may be a logo.
-        let bonus = if i == 0 && h1.is_some() && agree > 0.0 {
+        let bonus = if i == 0 && has_h1 && agree > 0.0 && !storefront {
             0.5
         } else {
             0.0
@@ -880,9 +991,9 @@ fn choose_title(
             best = i;
         }
     }
-    if best_score < 0.5 && h1.is_some() && cands.len() > 1 {
-        // Nobody agrees with the h1: trust the metadata over it.
-        best = 1;
+    if best_score < 0.5 && has_h1 && cands.len() > 1 {
+        // Nobody agrees with the h1: trust the metadata over it, the `<title>` first.
+        best = cands.iter().position(|(_, s)| s == "title").unwrap_or(1);
     }
     let (t, s) = cands.swap_remove(best);
     (Some(t), s)
@@ -1003,18 +1114,48 @@ pub fn heading_text<'a>(dom: &'a Dom, i: usize) -> &'a str {
         .trim()
 }
 
-/// The text of the first `<h1>` in the body that is not inside navigation.
-fn first_heading(dom: &Dom) -> Option<String> {
-    let mut h1s = Vec::new();
-    for (i, n) in dom.nodes.iter().enumerate() {
-        if n.tag == Tag::H(1) {
-            let t = heading_text(dom, i);
-            if !t.is_empty() && t.chars().count() < 300 {
-                h1s.push(t.to_string());
-            }
-        }
+/// The page's `<h1>`: the first, unless a later one is what the metadata titles say and the
+/// first is not (a "Follow the author" or "Menu" heading ahead of the product's or the
+/// article's name).
+fn page_heading(dom: &Dom, metas: &[Option<&str>]) -> Option<String> {
+    let h1s: Vec<String> = (0..dom.nodes.len())
+        .filter(|&i| dom.nodes[i].tag == Tag::H(1))
+        .map(|i| heading_text(dom, i))
+        .filter(|t| !t.is_empty() && t.chars().count() < 300)
+        .map(strip_invisible)
+        .take(10)
+        .collect();
+    let agreement = |h: &str| {
+        metas
+            .iter()
+            .flatten()
+            .map(|m| similarity(h, m))
+            .fold(0.0f32, f32::max)
+    };
+    let first = h1s.first()?;
+    if agreement(first) >= H1_AGREES {
+        return Some(first.clone());
     }
-    h1s.into_iter().next()
+    let best = h1s[1..]
+        .iter()
+        .map(|h| (agreement(h), h))
+        .filter(|(a, _)| *a >= H1_AGREES)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    Some(best.map_or(first, |(_, h)| h).clone())
+}
+
+/// How similar to a metadata title a later h1 must be to stand for the page instead of the
+/// first.
+const H1_AGREES: f32 = 0.6;
+
+/// Drops soft hyphens and invisible format marks, which split words ("Assis\u{ad}tance")
+/// for every comparison between titles.
+fn strip_invisible(t: &str) -> String {
+    t.chars()
+        .filter(|c| {
+            !matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+        })
+        .collect()
 }
 
 fn clean_authors(names: Vec<String>) -> Vec<String> {
@@ -1577,6 +1718,47 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn short_h1_the_metadata_pads_is_the_name() {
+        let clean = [Some("Buy Electric Guitars at Thomann")];
+        assert!(h1_names_page("Electric Guitars", &clean, &[]));
+        // The h1 repeats the site-name part of the raw title: the logo.
+        let clean = [Some("What happened with Arch Linux ISO in 2024")];
+        let raw = ["What happened with Arch Linux ISO in 2024 / Arch Discussion / Arch Linux"];
+        assert!(!h1_names_page("Arch Linux", &clean, &raw));
+    }
+
+    #[test]
+    fn title_choice() {
+        let s = |t: &str| Some(t.to_string());
+        // Nothing agrees with the h1: the <title> before og:title.
+        let og = Some(("Build software better, together".to_string(), "og:title"));
+        let (t, src) = choose_title(
+            og,
+            None,
+            s("Search code, repositories"),
+            s("Trending repositories on GitHub today"),
+            false,
+            false,
+        );
+        assert_eq!(t.as_deref(), Some("Trending repositories on GitHub today"));
+        assert_eq!(src, "title");
+        // A metadata title cut short with an ellipsis drops out.
+        let og = Some((
+            "Wedding Checklist Wedding Planning…".to_string(),
+            "og:title",
+        ));
+        let (t, _) = choose_title(
+            og,
+            None,
+            s("Wedding Checklist :: Printable"),
+            None,
+            false,
+            false,
+        );
+        assert_eq!(t.as_deref(), Some("Wedding Checklist :: Printable"));
     }
 
     #[test]
