@@ -447,10 +447,14 @@ const SMALL_BREAKPOINTS: &[&str] = &[
 fn is_modifier(tok: &str) -> bool {
     // A BEM modifier naming a part of the block ("field--label-hidden": the field's label
     // is hidden, the field is on show).
-    if let Some((_, m)) = tok.rsplit_once("--") {
-        let parts: Vec<&str> = m.split(['-', '_']).filter(|p| !p.is_empty()).collect();
-        if parts.len() >= 2 && matches!(parts[parts.len() - 1], "hidden" | "hide") {
-            return true;
+    if let Some(head) = tok
+        .strip_suffix("hidden")
+        .or_else(|| tok.strip_suffix("hide"))
+    {
+        if let Some((_, part)) = head.rsplit_once("--") {
+            if part.ends_with(['-', '_']) && !part.trim_matches(['-', '_']).is_empty() {
+                return true;
+            }
         }
     }
     // "quick-add-hidden", "quickview-hidden": left out of the shop's quick-view popup, on
@@ -511,15 +515,16 @@ fn name_concepts(v: &str) -> u32 {
         }
         // "overflow-hidden" clips what spills out of a box that is itself on show.
         if tok.contains(['-', '_']) && !tok.contains("overflow") {
+            let (mut small, mut up, mut media_rule) = (false, false, false);
+            for p in tok.split(['-', '_']) {
+                small |= SMALL_BREAKPOINTS.contains(&p);
+                up |= p == "up";
+                media_rule |= matches!(p, "hide" | "hidden" | "show" | "visible" | "only" | "no");
+            }
             // "hidden-md-up" and "hidden-up-md" hide from that width up, the desktop too.
-            let small = tok
-                .split(['-', '_'])
-                .any(|p| SMALL_BREAKPOINTS.contains(&p))
-                && !tok.split(['-', '_']).any(|p| p == "up");
-            // "hide-on-print", "visible-print": a rule for the printed page, not a print button.
-            let media_rule = tok
-                .split(['-', '_'])
-                .any(|p| matches!(p, "hide" | "hidden" | "show" | "visible" | "only" | "no"));
+            let small = small && !up;
+            // "hide-on-print", "visible-print" (media_rule): a rule for the printed page, not a
+            // print button.
             let mut parts = tok.split(['-', '_']).peekable();
             while let Some(part) = parts.next() {
                 let last = parts.peek().is_none();

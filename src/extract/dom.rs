@@ -227,6 +227,8 @@ pub struct Dom<'a> {
     pub canonical: Option<String>,
     /// `<base href>`.
     pub base: Option<String>,
+    /// Ids that an `aria-expanded` control names in `aria-controls`, read on first use.
+    controlled: std::cell::OnceCell<Vec<&'a str>>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -285,6 +287,7 @@ impl<'a> Dom<'a> {
             metas: Vec::new(),
             canonical: None,
             base: None,
+            controlled: std::cell::OnceCell::new(),
         };
         dom.flatten(html.tree.root(), max_nodes);
         dom.aggregate();
@@ -591,6 +594,20 @@ impl<'a> Dom<'a> {
     /// The element for node `i`, when it is one.
     pub fn element(&self, i: usize) -> Option<&'a scraper::node::Element> {
         self.html.tree.get(self.nodes[i].id)?.value().as_element()
+    }
+
+    /// Ids that a disclosure control (an `aria-expanded` element) opens via `aria-controls`.
+    pub fn controlled_ids(&self) -> &[&'a str] {
+        self.controlled.get_or_init(|| {
+            self.html
+                .tree
+                .values()
+                .filter_map(|v| v.as_element())
+                .filter(|e| e.attr("aria-expanded").is_some())
+                .filter_map(|e| e.attr("aria-controls"))
+                .flat_map(str::split_ascii_whitespace)
+                .collect()
+        })
     }
 
     /// An attribute of node `i`.

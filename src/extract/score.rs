@@ -271,9 +271,8 @@ fn select_pruning(dom: &Dom, meta: &Meta, page_type: PageType, lenient: bool) ->
 
 /// Whether a control opens node `i`: a button or an `aria-expanded` element right before it,
 /// or in the element right before it (an FAQ answer under its question, the rest of a "read
-/// more" text), or an `aria-expanded` element whose `aria-controls` names it. `controlled`
-/// caches the page's named ids.
-fn disclosed<'a>(dom: &Dom<'a>, i: usize, controlled: &mut Option<Vec<&'a str>>) -> bool {
+/// more" text), or an `aria-expanded` element whose `aria-controls` names it.
+fn disclosed(dom: &Dom, i: usize) -> bool {
     let Some(node) = dom.html.tree.get(dom.nodes[i].id) else {
         return false;
     };
@@ -292,21 +291,8 @@ fn disclosed<'a>(dom: &Dom<'a>, i: usize, controlled: &mut Option<Vec<&'a str>>)
     }) {
         return true;
     }
-    let Some(id) = dom.attr(i, "id") else {
-        return false;
-    };
-    controlled
-        .get_or_insert_with(|| {
-            dom.html
-                .tree
-                .values()
-                .filter_map(|v| v.as_element())
-                .filter(|e| e.attr("aria-expanded").is_some())
-                .filter_map(|e| e.attr("aria-controls"))
-                .flat_map(str::split_ascii_whitespace)
-                .collect()
-        })
-        .contains(&id)
+    dom.attr(i, "id")
+        .is_some_and(|id| dom.controlled_ids().contains(&id))
 }
 
 /// Whether two texts are the same once whitespace runs are squashed.
@@ -453,7 +439,6 @@ impl Ctx<'_, '_> {
         let body_chars = self.body_chars();
         let body_pchars = dom.nodes[dom.body].p_chars.max(1);
         let n = dom.nodes.len();
-        let mut controlled = None;
         let mut i = 0;
         while i < n {
             let node = &dom.nodes[i];
@@ -505,9 +490,7 @@ impl Ctx<'_, '_> {
                 }
                 // Product tabs, accordions and FAQ answers are hidden until clicked, yet they
                 // are the specifications and answers the page is about.
-                if reason == Some(Reason::Hidden)
-                    && (self.is_tab_panel(i) || disclosed(dom, i, &mut controlled))
-                {
+                if reason == Some(Reason::Hidden) && (self.is_tab_panel(i) || disclosed(dom, i)) {
                     // Still chrome if it names itself so (a menu behind a toggle button).
                     reason = chrome::concept_reason(bits & !Concepts::HIDDEN);
                 }
@@ -699,7 +682,13 @@ impl Ctx<'_, '_> {
         {
             return true;
         }
-        let class = self.dom.attr(i, "class").unwrap_or("").to_ascii_lowercase();
+        let class = self.dom.attr(i, "class").unwrap_or("");
+        // Class names are nearly always lower case already: no copy for those.
+        let class = if class.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(class.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(class)
+        };
         [
             "tab-pane",
             "tab-panel",
