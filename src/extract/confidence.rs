@@ -27,9 +27,9 @@ pub const SIGNAL_NAMES: &[&str] = &[
 
 /// Fitted weights for [`SIGNAL_NAMES`], then the bias.
 const WEIGHTS: [f32; 11] = [
-    -0.1832, 0.9072, -0.8712, 4.5957, 1.1734, -0.1342, -0.2444, -0.8766, -1.2940, 1.7052, -1.4936,
+    -0.1115, 0.9090, -1.3020, 2.5618, 0.1186, -0.1935, -0.1887, -0.3680, -0.1049, 1.9376, -1.4572,
 ];
-const BIAS: f32 = -1.3753;
+const BIAS: f32 = -0.4871;
 
 /// Share of `part`'s distinct words (ignoring case) that occur in `whole`.
 ///
