@@ -230,6 +230,7 @@ fn select_pruning(dom: &Dom, meta: &Meta, page_type: PageType, lenient: bool) ->
         next.sort_unstable();
         judge = Some(next);
     }
+    cx.drop_twins(&roots, &kept);
     if let Some(t) = title_node {
         if let Some(&r) = roots.iter().find(|&&r| dom.contains(r, t)) {
             if cx.removed[t].is_none() {
@@ -430,6 +431,57 @@ impl Ctx<'_, '_> {
                 }
             }
             i += 1;
+        }
+    }
+
+    /// Drops a block inside the content that repeats the kept block before it word for word
+    /// (a responsive layout's copy for another screen, a carousel's cloned slide): a reader
+    /// sees it once. Judged on what pruning kept, so that the kept content alone (dehusk's own
+    /// HTML output) reads the same.
+    fn drop_twins(&mut self, roots: &[usize], k: &Kept) {
+        let dom = self.dom;
+        let whole =
+            |cx: &Self, i: usize| cx.removed[i].is_none() && k.chars[i] == dom.nodes[i].chars;
+        for &r in roots {
+            let mut i = r;
+            while i < dom.nodes[r].end as usize {
+                let n = &dom.nodes[i];
+                if self.removed[i].is_some() {
+                    i = n.end as usize;
+                    continue;
+                }
+                if i != r
+                    && n.tag != Tag::Text
+                    && n.tag != Tag::Pre
+                    && n.chars >= TWIN_CHARS
+                    && whole(self, i)
+                {
+                    // The next kept sibling, past whitespace and removed blocks.
+                    let next = |cx: &Self, mut j: usize| {
+                        while j < dom.nodes.len()
+                            && dom.nodes[j].parent == n.parent
+                            && (cx.removed[j].is_some()
+                                || dom.nodes[j].tag == Tag::Text && dom.nodes[j].chars == 0)
+                        {
+                            j = dom.nodes[j].end as usize;
+                        }
+                        j
+                    };
+                    let mut j = next(self, n.end as usize);
+                    while j < dom.nodes.len()
+                        && dom.nodes[j].parent == n.parent
+                        && dom.nodes[j].tag == n.tag
+                        && dom.nodes[j].chars == n.chars
+                        && whole(self, j)
+                        && !self.protected[j]
+                        && dom.text_of(j) == dom.text_of(i)
+                    {
+                        self.removed[j] = Some(Reason::Duplicate);
+                        j = next(self, dom.nodes[j].end as usize);
+                    }
+                }
+                i += 1;
+            }
         }
     }
 
