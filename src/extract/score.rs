@@ -191,7 +191,14 @@ fn select_pruning(dom: &Dom, meta: &Meta, page_type: PageType, lenient: bool) ->
         cx.removed = vec![None; n];
         cx.mark_chrome();
     }
-    cx.mark_twins();
+    // The page's top-level nodes (<html>, and anything a broken page has beside it).
+    let mut tops = Vec::new();
+    let mut t = 0;
+    while t < n {
+        tops.push(t);
+        t = dom.nodes[t].end as usize;
+    }
+    cx.mark_repeats(&tops, None);
     let (comment_sections, related_sections) = cx.sections();
 
     let kept = cx.kept_aggregates();
@@ -230,7 +237,7 @@ fn select_pruning(dom: &Dom, meta: &Meta, page_type: PageType, lenient: bool) ->
         next.sort_unstable();
         judge = Some(next);
     }
-    cx.drop_twins(&roots, &kept);
+    cx.mark_repeats(&roots, Some(&kept));
     if let Some(t) = title_node {
         if let Some(&r) = roots.iter().find(|&&r| dom.contains(r, t)) {
             if cx.removed[t].is_none() {
@@ -394,54 +401,16 @@ impl Ctx<'_, '_> {
         self.dom.nodes[self.dom.body].chars.max(1)
     }
 
-    /// Marks a block that repeats the block just before it word for word (a responsive
-    /// layout's copy for another screen, a carousel's cloned slide): a reader sees it once.
-    fn mark_twins(&mut self) {
+    /// Marks a block that repeats the block before it word for word (a responsive layout's
+    /// copy for another screen, a carousel's cloned slide): a reader sees it once. Before
+    /// scoring (`kept` is `None`) over the whole page, between adjacent siblings; after
+    /// pruning, inside `roots`, between the blocks pruning kept whole, past the pruned ones
+    /// between them, so that the kept content alone (dehusk's own HTML output) reads the same.
+    fn mark_repeats(&mut self, roots: &[usize], kept: Option<&Kept>) {
         let dom = self.dom;
-        let mut i = 0;
-        while i < dom.nodes.len() {
-            let n = &dom.nodes[i];
-            if self.removed[i].is_some() {
-                i = n.end as usize;
-                continue;
-            }
-            if n.tag != Tag::Text && n.tag != Tag::Pre && n.chars >= TWIN_CHARS {
-                let next = |mut j: usize| {
-                    // The next sibling element, past whitespace between the tags.
-                    while j < dom.nodes.len()
-                        && dom.nodes[j].parent == n.parent
-                        && dom.nodes[j].tag == Tag::Text
-                        && dom.nodes[j].chars == 0
-                    {
-                        j += 1;
-                    }
-                    j
-                };
-                let mut j = next(n.end as usize);
-                while j < dom.nodes.len()
-                    && dom.nodes[j].parent == n.parent
-                    && self.removed[j].is_none()
-                    && dom.nodes[j].tag == n.tag
-                    && dom.nodes[j].chars == n.chars
-                    && dom.text_of(j) == dom.text_of(i)
-                    && !self.protected[j]
-                {
-                    self.removed[j] = Some(Reason::Duplicate);
-                    j = next(dom.nodes[j].end as usize);
-                }
-            }
-            i += 1;
-        }
-    }
-
-    /// Drops a block inside the content that repeats the kept block before it word for word
-    /// (a responsive layout's copy for another screen, a carousel's cloned slide): a reader
-    /// sees it once. Judged on what pruning kept, so that the kept content alone (dehusk's own
-    /// HTML output) reads the same.
-    fn drop_twins(&mut self, roots: &[usize], k: &Kept) {
-        let dom = self.dom;
-        let whole =
-            |cx: &Self, i: usize| cx.removed[i].is_none() && k.chars[i] == dom.nodes[i].chars;
+        let whole = |cx: &Self, i: usize| {
+            cx.removed[i].is_none() && kept.is_none_or(|k| k.chars[i] == dom.nodes[i].chars)
+        };
         for &r in roots {
             let mut i = r;
             while i < dom.nodes[r].end as usize {
@@ -456,12 +425,12 @@ impl Ctx<'_, '_> {
                     && n.chars >= TWIN_CHARS
                     && whole(self, i)
                 {
-                    // The next kept sibling, past whitespace and removed blocks.
+                    // The next sibling, past whitespace (and after pruning, removed blocks).
                     let next = |cx: &Self, mut j: usize| {
                         while j < dom.nodes.len()
                             && dom.nodes[j].parent == n.parent
-                            && (cx.removed[j].is_some()
-                                || dom.nodes[j].tag == Tag::Text && dom.nodes[j].chars == 0)
+                            && (dom.nodes[j].tag == Tag::Text && dom.nodes[j].chars == 0
+                                || kept.is_some() && cx.removed[j].is_some())
                         {
                             j = dom.nodes[j].end as usize;
                         }
