@@ -97,6 +97,12 @@ const ARTICLE_TYPES: &[&str] = &[
     "collectionpage",
 ];
 
+/// Whether a JSON-LD type names a story or a post: the first 16 of [`ARTICLE_TYPES`], before
+/// the page-describing types (HowTo, Product, WebPage...).
+fn is_story_type(t: &str) -> bool {
+    ARTICLE_TYPES[..16].contains(&t)
+}
+
 fn type_names(v: &Value) -> Vec<String> {
     match v.get("@type") {
         Some(Value::String(s)) => vec![s.to_ascii_lowercase()],
@@ -285,9 +291,7 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     let main = nodes
         .iter()
         .find(|n| {
-            type_names(n)
-                .iter()
-                .any(|t| ARTICLE_TYPES[..16].contains(&t.as_str()))
+            type_names(n).iter().any(|t| is_story_type(t))
                 && (n.get("headline").is_some()
                     || n.get("articleBody").is_some()
                     || n.get("author").is_some())
@@ -353,13 +357,12 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         .as_ref()
         .map(|(k, v)| (strip_site(&strip_invisible(v), site.as_deref()), k.as_str()));
     let ld_clean = ld_title.map(|t| strip_site(&t, site.as_deref()));
-    let h1 = page_heading(
-        dom,
-        &[
-            og_clean.as_ref().map(|(t, _)| t.as_str()),
-            title_tag.as_deref(),
-        ],
-    );
+    // The metadata titles, cleaned of site names, that an h1 is compared with.
+    let clean_metas = [
+        og_clean.as_ref().map(|(t, _)| t.as_str()),
+        title_tag.as_deref(),
+    ];
+    let h1 = page_heading(dom, &clean_metas);
     let others: Vec<String> = [
         h1.clone(),
         og_clean.as_ref().map(|(t, _)| t.clone()),
@@ -376,26 +379,16 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     .into_iter()
     .flatten()
     .collect();
-    let h1_named = h1.as_deref().is_some_and(|h| {
-        h1_names_page(
-            h,
-            &[
-                og_clean.as_ref().map(|(t, _)| t.as_str()),
-                title_tag.as_deref(),
-            ],
-            &raw_meta,
-        )
-    });
+    let h1_named = h1
+        .as_deref()
+        .is_some_and(|h| h1_names_page(h, &clean_metas, &raw_meta));
     // A business's or a service's landing page: its h1 is a pitch, its metadata title
     // names what it offers.
     let storefront = m
         .ld_types
         .iter()
         .any(|t| BUSINESS_TYPES.contains(&t.as_str()))
-        && !m
-            .ld_types
-            .iter()
-            .any(|t| ARTICLE_TYPES[..16].contains(&t.as_str()));
+        && !m.ld_types.iter().any(|t| is_story_type(t));
     let (title, tsrc) = choose_title(
         og_clean,
         ld_clean,
@@ -477,11 +470,9 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     // datePublished is when the CMS page was created: shop, service and landing pages carry one
     // though they show no date. It stands in only when the page prints the node's
     // dateModified (an article whose schema names just the WebPage, "Updated May 3").
-    let ld_is_story = main.as_ref().is_some_and(|l| {
-        type_names(l.node)
-            .iter()
-            .any(|t| ARTICLE_TYPES[..16].contains(&t.as_str()))
-    });
+    let ld_is_story = main
+        .as_ref()
+        .is_some_and(|l| type_names(l.node).iter().any(|t| is_story_type(t)));
     let ld_pub = ld_pub.as_deref().and_then(dates::parse_iso);
     let ld_mod_day = ld_mod
         .as_deref()
