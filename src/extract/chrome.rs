@@ -516,6 +516,33 @@ pub fn boiler_phrase(text: &str) -> bool {
     })
 }
 
+/// Words that, next to "JavaScript", make a short text the notice a script-only page shows
+/// to browsers without scripts ("You need to enable JavaScript to run this app").
+const SCRIPT_NOTICE: &[&str] = &[
+    "enable",
+    "disabled",
+    "turn on",
+    "switch on",
+    "required",
+    "requires",
+    "need",
+    "activ",
+    "aktiv",
+    "habilit",
+    "attiv",
+    "włącz",
+    "включ",
+];
+
+/// True when a short text only asks the reader to switch JavaScript on.
+pub fn script_required(text: &str) -> bool {
+    if text.len() > 300 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    lower.contains("javascript") && SCRIPT_NOTICE.iter().any(|w| lower.contains(w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -536,6 +563,19 @@ mod tests {
         );
         assert_eq!(heading_kind("Why related work matters for science"), None);
         assert_eq!(heading_kind("#hashtags"), Some(HeadingKind::Tags));
+    }
+
+    #[test]
+    fn script_notices() {
+        assert!(script_required(
+            "You need to enable JavaScript to run this app."
+        ));
+        assert!(script_required(
+            "Bitte aktivieren Sie JavaScript in Ihrem Browser."
+        ));
+        assert!(!script_required(
+            "JavaScript: The Good Parts, by Douglas Crockford"
+        ));
     }
 
     #[test]

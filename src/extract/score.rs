@@ -474,8 +474,9 @@ impl Ctx<'_, '_> {
             let mut reason = None;
             if node.concepts.any(Concepts::NOSCRIPT) {
                 // Fallback markup for script-less browsers: only the content when it is
-                // most of what the page has (server-rendered forums and apps).
-                if node.chars * 2 < body_chars {
+                // most of what the page has (server-rendered forums and apps), and never a
+                // bare "enable JavaScript" notice, which is all an app shell serves.
+                if node.chars * 2 < body_chars || chrome::script_required(dom.text_of(i)) {
                     self.removed[i] = Some(Reason::Hidden);
                     i = node.end as usize;
                     continue;
