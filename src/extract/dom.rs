@@ -628,6 +628,18 @@ impl<'a> Dom<'a> {
     pub fn contains(&self, a: usize, b: usize) -> bool {
         a <= b && b < self.nodes[a].end as usize
     }
+
+    /// True when node `i`, or an ancestor of it below `top`, is a `tag` element.
+    pub fn within(&self, i: usize, top: usize, tag: Tag) -> bool {
+        let mut p = i;
+        while p != top && p != u32::MAX as usize {
+            if self.nodes[p].tag == tag {
+                return true;
+            }
+            p = self.nodes[p].parent as usize;
+        }
+        false
+    }
 }
 
 /// Iterator over a node's direct children.

@@ -7,6 +7,7 @@ use super::dom::{Dom, Tag};
 use super::metadata::{self, Meta};
 use super::side;
 use crate::record::PageType;
+use std::collections::HashMap;
 
 /// The outcome of content selection, as per-node decisions over the arena.
 pub struct Selection {
@@ -122,6 +123,8 @@ const ANCESTOR_SHARE: f32 = 0.5;
 /// repeat for real (and `render` drops repeated short lines). On wcxb, 40, 100 and 200 give
 /// +1.57, +1.37 and +0.77 summed document F1; scrapinghub is unchanged at each.
 const TWIN_CHARS: u32 = 40;
+/// Characters from which a block repeated anywhere in the content is a copy, not a refrain.
+const COPY_CHARS: u32 = 200;
 
 /// Runs content selection on a flattened page.
 pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
@@ -238,6 +241,7 @@ fn select_pruning(dom: &Dom, meta: &Meta, page_type: PageType, lenient: bool) ->
         judge = Some(next);
     }
     cx.mark_repeats(&roots, Some(&kept));
+    cx.mark_copies(&roots, &kept);
     if let Some(t) = title_node {
         if let Some(&r) = roots.iter().find(|&&r| dom.contains(r, t)) {
             if cx.removed[t].is_none() {
@@ -447,6 +451,46 @@ impl Ctx<'_, '_> {
                     {
                         self.removed[j] = Some(Reason::Duplicate);
                         j = next(self, dom.nodes[j].end as usize);
+                    }
+                }
+                i += 1;
+            }
+        }
+    }
+
+    /// Marks a kept block that repeats, word for word, a kept block earlier in the content
+    /// but not next to it: a reply's quotation of an earlier post, or a layout's second copy
+    /// of a whole section. Short repeats stay: the same caption under each picture, the same
+    /// feature line in each plan of a price table.
+    fn mark_copies(&mut self, roots: &[usize], kept: &Kept) {
+        let dom = self.dom;
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for &r in roots {
+            let mut i = r;
+            while i < dom.nodes[r].end as usize {
+                let n = &dom.nodes[i];
+                if self.removed[i].is_some() || n.tag == Tag::Pre {
+                    i = n.end as usize;
+                    continue;
+                }
+                // Blocks pruning cut into are left out: their text is not what is kept.
+                if i != r && n.tag != Tag::Text && n.chars >= TWIN_CHARS && kept.chars[i] == n.chars
+                {
+                    let t = dom.text_of(i).trim();
+                    match seen.get(t) {
+                        Some(&f)
+                            if i >= dom.nodes[f].end as usize
+                                && !self.protected[i]
+                                && (n.chars >= COPY_CHARS || dom.within(i, r, Tag::Blockquote)) =>
+                        {
+                            self.removed[i] = Some(Reason::Duplicate);
+                            i = n.end as usize;
+                            continue;
+                        }
+                        Some(_) => {}
+                        None => {
+                            seen.insert(t, i);
+                        }
                     }
                 }
                 i += 1;
