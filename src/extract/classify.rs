@@ -200,6 +200,8 @@ fn role_concepts(v: &str) -> u32 {
         "dialog" | "alertdialog" => Concepts::DIALOG,
         "search" => Concepts::LOGIN,
         "main" | "article" => Concepts::CONTENT_WEAK,
+        // Shown only while the pointer rests on its trigger.
+        "tooltip" => Concepts::HIDDEN,
         _ => 0,
     }
 }
@@ -557,6 +559,9 @@ fn name_concepts(v: &str) -> u32 {
     if shown_on_desktop {
         bits &= !Concepts::HIDDEN;
     }
+    if lower.split_ascii_whitespace().any(tip_body) {
+        bits |= Concepts::HIDDEN;
+    }
     // "author-bio"-style boxes are bios, not bylines.
     if bits & Concepts::BIO != 0 {
         bits &= !Concepts::BYLINE;
@@ -564,9 +569,43 @@ fn name_concepts(v: &str) -> u32 {
     bits
 }
 
+/// Whether a class names the body of a tooltip or popover ("tool-tip__content",
+/// "tooltiptext", "popover-body"): text shown only while the pointer rests on its trigger.
+/// The trigger itself ("has-tooltip", "tooltip-trigger", "tool-tip-source") is on show.
+fn tip_body(tok: &str) -> bool {
+    ["tooltip", "tool-tip", "popover"].iter().any(|k| {
+        tok.find(k).is_some_and(|at| {
+            let rest = &tok[at + k.len()..];
+            ["content", "text", "body", "inner", "bio"]
+                .iter()
+                .any(|b| rest.contains(b))
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tooltip_bodies_hide_but_triggers_show() {
+        for body in [
+            "tool-tip__content",
+            "tooltiptext",
+            "popover-body",
+            "s-popover--content",
+        ] {
+            assert!(name_concepts(body) & Concepts::HIDDEN != 0, "{body}");
+        }
+        for trigger in [
+            "has-tooltip",
+            "tooltip-trigger",
+            "tool-tip-source",
+            "popover",
+        ] {
+            assert!(name_concepts(trigger) & Concepts::HIDDEN == 0, "{trigger}");
+        }
+    }
 
     #[test]
     fn names_map_to_concepts() {
