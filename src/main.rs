@@ -101,6 +101,10 @@ struct ExtractArgs {
     /// Make every record that is not an article an error of kind not_article.
     #[arg(long)]
     articles_only: bool,
+    /// Keep a low-confidence text that is only scraps (labels, prices, no sentence) instead
+    /// of an empty text for a page without main content.
+    #[arg(long)]
+    keep_fragments: bool,
     /// Refuse inputs larger than this many bytes (after decompression).
     #[arg(long, default_value_t = 20 * 1024 * 1024)]
     max_bytes: u64,
@@ -215,6 +219,7 @@ fn run_extract(args: ExtractArgs) -> anyhow::Result<u8> {
         .markdown(args.format.needs_markdown())
         .html(args.format.needs_html())
         .articles_only(args.articles_only)
+        .keep_fragments(args.keep_fragments)
         .build();
 
     let mut out_dir = match &args.output_dir {

@@ -55,8 +55,12 @@ pub enum Reason {
     /// size guide or sign-up box that opens over the page, not the page itself.
     Dialog,
     /// Removed as a word-for-word copy of the block before it (a responsive layout's copy for
-    /// another screen, a carousel's cloned slide).
+    /// another screen, a carousel's cloned slide) or of an earlier block of the content (a
+    /// reply's quotation of an earlier post, a layout's second copy of a section).
     Duplicate,
+    /// Removed with the rest of the content: what was left (a few labels, prices or an
+    /// address, no sentence) is too little to be the page's main content.
+    Fragments,
 }
 
 impl Reason {
@@ -87,6 +91,7 @@ impl Reason {
             Reason::Control => "control",
             Reason::Dialog => "dialog",
             Reason::Duplicate => "duplicate",
+            Reason::Fragments => "fragments",
         }
     }
 }

@@ -45,6 +45,9 @@ pub struct Options {
     pub html: bool,
     /// Turn every record that is not an article into a `not_article` error.
     pub articles_only: bool,
+    /// Keep a low-confidence text that is only scraps (a few labels or prices, no sentence)
+    /// instead of reporting that the page has no main content (empty `text`).
+    pub keep_fragments: bool,
     /// Give up on a page (a `page_timeout` error) once parsing and analysing it has taken
     /// longer than this, so one pathological page cannot stall a worker; `None`: no limit.
     /// Checked between 64 KiB parser chunks and between passes, so a single pass can
@@ -61,6 +64,7 @@ impl Default for Options {
             markdown: false,
             html: false,
             articles_only: false,
+            keep_fragments: false,
             time_limit: Some(Duration::from_secs(10)),
         }
     }
@@ -101,6 +105,12 @@ impl ExtractorBuilder {
     /// Makes non-article pages `not_article` errors.
     pub fn articles_only(mut self, yes: bool) -> Self {
         self.opts.articles_only = yes;
+        self
+    }
+    /// Keeps low-confidence scraps of text instead of an empty `text` (see
+    /// [`Options::keep_fragments`]).
+    pub fn keep_fragments(mut self, yes: bool) -> Self {
+        self.opts.keep_fragments = yes;
         self
     }
     /// Gives up on a page after `d` of parsing and analysis; `Duration::ZERO` means no limit.
@@ -221,9 +231,16 @@ impl Extractor {
         budget.check("flattening")?;
         let dom = dom::Dom::build(&doc, self.opts.max_nodes);
         budget.check("analysing")?;
-        let a = analyse(&dom, url);
+        let mut a = analyse(&dom, url);
         budget.check("rendering")?;
         let mut rec = self.record_of(&dom, &a, url);
+        if !self.opts.keep_fragments
+            && rec.confidence.is_some_and(|c| c < FRAGMENTS_CONFIDENCE)
+            && fragments_only(&rec.text)
+        {
+            a.sel.drop_roots(chrome::Reason::Fragments);
+            rec = self.record_of(&dom, &a, url);
+        }
         if self.opts.articles_only && rec.page_type != Some(PageType::Article) {
             let pt = rec.page_type.map(|p| p.as_str()).unwrap_or("other");
             rec.error = Some(crate::record::RecordError {
@@ -304,6 +321,40 @@ impl Extractor {
             error: None,
         }
     }
+}
+
+/// Confidence under which a text of [`fragments_only`] is no main content.
+const FRAGMENTS_CONFIDENCE: f32 = 0.3;
+
+/// Whether a text is scraps rather than content: under 50 words and 300 characters, and no
+/// line of 8 words that could be a sentence.
+/// A script-rendered shop page leaves its SKU, a price or two and a "Trending searches" label.
+fn fragments_only(text: &str) -> bool {
+    // Words are runs of letters and digits; in scripts written without spaces each character
+    // counts as one, as it often is one.
+    let words = |s: &str| {
+        let mut n = 0;
+        let mut in_word = false;
+        for c in s.chars() {
+            if is_unspaced(c) {
+                n += 1;
+                in_word = false;
+            } else if c.is_alphanumeric() {
+                n += usize::from(!in_word);
+                in_word = true;
+            } else {
+                in_word = false;
+            }
+        }
+        n
+    };
+    let chars = text.chars().filter(|c| !c.is_whitespace()).count();
+    !text.trim().is_empty() && words(text) < 50 && chars < 300 && text.lines().all(|l| words(l) < 8)
+}
+
+/// Han, kana: scripts written without spaces between words.
+fn is_unspaced(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
 
 /// The error record for an input the extractor refused.
@@ -849,6 +900,44 @@ pub fn with_analysis<R>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scraps_are_not_content() {
+        assert!(fragments_only("Model: ZGM-00026\n\nSKU: 10124570"));
+        assert!(fragments_only("(17.2k)\n\nUSD 55.25\n\n(513)\n\nUSD 71.84"));
+        assert!(!fragments_only(""));
+        assert!(!fragments_only(
+            "Indexes are a common way to enhance database performance."
+        ));
+        // A sentence in a script without spaces between words.
+        assert!(!fragments_only(
+            "東京都は二十八日、新しい交通計画を発表し、来年度から市内の路線バスを段階的に電気自動車へ切り替える方針を示した。"
+        ));
+    }
+
+    #[test]
+    fn a_page_of_scraps_has_no_main_content_unless_asked() {
+        let html = "<html><head><title>Surface Laptop 13.8\" - Best Buy</title>\
+            <meta property=\"og:type\" content=\"product\"></head><body>\
+            <header><nav><a href=/a>Laptops</a> <a href=/b>Phones</a> <a href=/c>TVs</a>\
+            <a href=/d>Deals</a></nav><form><input name=q></form></header>\
+            <main><h1>Surface Laptop 13.8\" Touchscreen</h1><div class=sku>Model: ZGM-00026</div>\
+            <div class=sku>SKU: 10124570</div><div id=app></div></main>\
+            <footer><a href=/h>Help</a> <a href=/p>Privacy</a> <a href=/t>Terms</a></footer>\
+            </body></html>";
+        let rec = Extractor::default().extract(html, None);
+        assert_eq!(rec.text, "", "{rec:?}");
+        assert!(rec.confidence.is_some_and(|c| c < FRAGMENTS_CONFIDENCE));
+        assert_eq!(
+            rec.title.as_deref(),
+            Some("Surface Laptop 13.8\" Touchscreen")
+        );
+        let kept = Extractor::builder()
+            .keep_fragments(true)
+            .build()
+            .extract(html, None);
+        assert!(kept.text.contains("SKU: 10124570"), "{kept:?}");
+    }
 
     #[test]
     fn chunked_parsing_builds_the_same_tree_as_one_go() {

@@ -29,6 +29,15 @@ impl Selection {
         self.removed.iter().map(|r| r.is_none()).collect()
     }
 
+    /// Removes every content root, for `reason`: the page has no main content.
+    pub fn drop_roots(&mut self, reason: Reason) {
+        for &r in &self.roots {
+            if self.removed[r].is_none() {
+                self.removed[r] = Some(reason);
+            }
+        }
+    }
+
     /// Non-whitespace characters of text the selection keeps: the size of its `text`,
     /// without rendering it.
     pub fn kept_chars(&self, dom: &Dom) -> u64 {
