@@ -459,6 +459,10 @@ fn is_modifier(tok: &str) -> bool {
             }
         }
     }
+    // Drupal 7's "field-label-hidden": the field's label is hidden, the field is on show.
+    if tok.contains("-label-hid") && !tok.starts_with("label") {
+        return true;
+    }
     // "quick-add-hidden", "quickview-hidden": left out of the shop's quick-view popup, on
     // show on the product page itself.
     if tok.starts_with("quick") && tok.ends_with("-hidden") {
@@ -628,6 +632,8 @@ mod tests {
         assert!(name_concepts("hidden") & Concepts::HIDDEN != 0);
         assert!(name_concepts("relative overflow-hidden") & Concepts::HIDDEN == 0);
         assert!(name_concepts("field field--label-hidden") & Concepts::HIDDEN == 0);
+        assert!(name_concepts("field field-name-body field-label-hidden") & Concepts::HIDDEN == 0);
+        assert!(name_concepts("label-hidden") & Concepts::HIDDEN != 0);
         assert!(name_concepts("stepped--hide") & Concepts::HIDDEN != 0);
         assert!(name_concepts("hide-on-print") == 0);
         assert!(name_concepts("elementor-widget-wrap elementor-element-populated") == 0);
