@@ -61,6 +61,9 @@ pub enum Reason {
     /// Removed with the rest of the content: what was left (a few labels, prices or an
     /// address, no sentence) is too little to be the page's main content.
     Fragments,
+    /// A hidden store of values for the page's scripts, mostly URLs (image paths, price
+    /// tiers): data, however big, not text a reader is shown.
+    Data,
 }
 
 impl Reason {
@@ -92,6 +95,7 @@ impl Reason {
             Reason::Dialog => "dialog",
             Reason::Duplicate => "duplicate",
             Reason::Fragments => "fragments",
+            Reason::Data => "data",
         }
     }
 }

@@ -902,6 +902,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_hidden_store_of_urls_is_data_however_big() {
+        let urls: String = (0..40)
+            .map(|k| {
+                format!("<dt>cat_thumb_{k}:</dt><dd>https://cdn.example.com/images/stencil/160x160/uploaded/5001/THUMB_{k}.jpg</dd>")
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>Staple Tee</title></head><body><main><h1>Staple Tee</h1>\
+             <p>The Staple Tee is cut in a regular fit from mid-weight combed cotton, with neck \
+             ribbing and double-needle hems that keep their shape wash after wash.</p>\
+             <dl class=\"product-info hide\">{urls}</dl></main></body></html>"
+        );
+        let rec = Extractor::default().extract(&html, None);
+        assert!(rec.text.contains("double-needle hems"), "{rec:?}");
+        assert!(!rec.text.contains("cdn.example.com"), "{}", rec.text);
+    }
+
+    #[test]
     fn scraps_are_not_content() {
         assert!(fragments_only("Model: ZGM-00026\n\nSKU: 10124570"));
         assert!(fragments_only("(17.2k)\n\nUSD 55.25\n\n(513)\n\nUSD 71.84"));

@@ -134,6 +134,8 @@ const ANCESTOR_SHARE: f32 = 0.5;
 const TWIN_CHARS: u32 = 40;
 /// Characters from which a block repeated anywhere in the content is a copy, not a refrain.
 const COPY_CHARS: u32 = 200;
+/// Characters from which a hidden block mostly of URLs is a data store.
+const DATA_CHARS: u32 = 500;
 
 /// Runs content selection on a flattened page.
 pub fn select(dom: &Dom, meta: &Meta, page_type: PageType) -> Selection {
@@ -194,6 +196,7 @@ fn select_pruning(dom: &Dom, meta: &Meta, page_type: PageType, lenient: bool) ->
                         | Reason::Footer
                         | Reason::Consent
                         | Reason::Dialog
+                        | Reason::Data
                 )
         })
         .map(|(r, _)| *r)
@@ -314,6 +317,16 @@ fn disclosed(dom: &Dom, i: usize) -> bool {
     }
     dom.attr(i, "id")
         .is_some_and(|id| dom.controlled_ids().contains(&id))
+}
+
+/// The share of a text's bytes in words that are URLs.
+fn url_share(t: &str) -> f32 {
+    let urls: usize = t
+        .split_whitespace()
+        .filter(|w| w.contains("://"))
+        .map(str::len)
+        .sum();
+    urls as f32 / t.len().max(1) as f32
 }
 
 /// Whether two texts are the same once whitespace runs are squashed.
@@ -568,6 +581,16 @@ impl Ctx<'_, '_> {
                 if reason == Some(Reason::Hidden) && (self.is_tab_panel(i) || disclosed(dom, i)) {
                     // Still chrome if it names itself so (a menu behind a toggle button).
                     reason = chrome::concept_reason(bits & !Concepts::HIDDEN);
+                }
+                // A hidden store of values for the page's scripts (image URLs, price tiers):
+                // however big, it is data, not text a reader is shown.
+                if reason == Some(Reason::Hidden)
+                    && node.chars >= DATA_CHARS
+                    && url_share(dom.text_of(i)) > 0.3
+                {
+                    self.removed[i] = Some(Reason::Data);
+                    i = node.end as usize;
+                    continue;
                 }
                 if let Some(r) = reason {
                     // A weak hint on a node that holds most of the page's prose is a layout
