@@ -348,6 +348,10 @@ const SUBSTRINGS: &[(&str, u32)] = &[
     ("log-in", Concepts::LOGIN),
     ("signin", Concepts::LOGIN),
     ("sign-in", Concepts::LOGIN),
+    // Tooltips and popovers: only their bodies hide (see `tip_body`), so no bit here.
+    ("tooltip", 0),
+    ("tool-tip", 0),
+    ("popover", 0),
 ];
 
 /// Words that flag a concept only as a whole token of a class or id.
@@ -517,7 +521,11 @@ fn name_concepts(v: &str) -> u32 {
             continue;
         }
         for m in substring_matcher().find_overlapping_iter(tok) {
-            bits |= SUBSTRINGS[m.pattern().as_usize()].1;
+            let (word, b) = SUBSTRINGS[m.pattern().as_usize()];
+            bits |= b;
+            if b == 0 && tip_body(word, &tok[m.end()..]) {
+                bits |= Concepts::HIDDEN;
+            }
         }
         // "overflow-hidden" clips what spills out of a box that is itself on show.
         if tok.contains(['-', '_']) && !tok.contains("overflow") {
@@ -563,9 +571,6 @@ fn name_concepts(v: &str) -> u32 {
     if shown_on_desktop {
         bits &= !Concepts::HIDDEN;
     }
-    if lower.split_ascii_whitespace().any(tip_body) {
-        bits |= Concepts::HIDDEN;
-    }
     // "author-bio"-style boxes are bios, not bylines.
     if bits & Concepts::BIO != 0 {
         bits &= !Concepts::BYLINE;
@@ -575,16 +580,13 @@ fn name_concepts(v: &str) -> u32 {
 
 /// Whether a class names the body of a tooltip or popover ("tool-tip__content",
 /// "tooltiptext", "popover-body"): text shown only while the pointer rests on its trigger.
-/// The trigger itself ("has-tooltip", "tooltip-trigger", "tool-tip-source") is on show.
-fn tip_body(tok: &str) -> bool {
-    ["tooltip", "tool-tip", "popover"].iter().any(|k| {
-        tok.find(k).is_some_and(|at| {
-            let rest = &tok[at + k.len()..];
-            ["content", "text", "body", "inner", "bio"]
-                .iter()
-                .any(|b| rest.contains(b))
-        })
-    })
+/// `word` is the tooltip word the class holds, `rest` what follows it. The trigger itself
+/// ("has-tooltip", "tooltip-trigger", "tool-tip-source") is on show.
+fn tip_body(word: &str, rest: &str) -> bool {
+    matches!(word, "tooltip" | "tool-tip" | "popover")
+        && ["content", "text", "body", "inner", "bio"]
+            .iter()
+            .any(|b| rest.contains(b))
 }
 
 #[cfg(test)]
