@@ -920,6 +920,26 @@ mod tests {
     }
 
     #[test]
+    fn a_mega_menu_header_is_a_header_however_long() {
+        // A script-built page: the server sends the menu and an empty app root.
+        let links: String = (0..120)
+            .map(|k| format!("<li><a href=/c/{k}>Ergonomic office chairs {k}</a></li>"))
+            .collect();
+        let html = format!(
+            "<html><head><title>Mesh Office Chair</title></head><body><header>\
+             <ul>{links}</ul><p>We group items in as few shipments as possible.</p></header>\
+             <main id=app></main></body></html>"
+        );
+        with_analysis(&html, None, |dom, a| {
+            let h = (0..dom.nodes.len())
+                .find(|&i| dom.nodes[i].tag == dom::Tag::Header)
+                .unwrap();
+            assert!(dom.nodes[h].chars > 2000);
+            assert_eq!(a.sel.removed[h], Some(chrome::Reason::Header));
+        });
+    }
+
+    #[test]
     fn scraps_are_not_content() {
         assert!(fragments_only("Model: ZGM-00026\n\nSKU: 10124570"));
         assert!(fragments_only("(17.2k)\n\nUSD 55.25\n\n(513)\n\nUSD 71.84"));

@@ -661,10 +661,12 @@ impl Ctx<'_, '_> {
                     reason = Some(Reason::Comments);
                 }
                 // An index's teaser cards are <article>s whose <header> holds the title and
-                // the summary: the listing itself.
+                // the summary: the listing itself. A long <header> is a page's own opening,
+                // unless it is mostly links: a mega-menu, however much of a script-built page
+                // it holds.
                 if reason.is_none()
                     && node.tag == Tag::Header
-                    && node.chars < 2000
+                    && (node.chars < 2000 || node.link_chars * 2 > node.chars)
                     && !(matches!(self.page_type, PageType::Listing | PageType::Collection)
                         && self.inside(i, Tag::Article))
                 {
