@@ -389,6 +389,9 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         .iter()
         .any(|t| BUSINESS_TYPES.contains(&t.as_str()))
         && !m.ld_types.iter().any(|t| is_story_type(t));
+    // A story (og:type "article", or a story's JSON-LD node): its h1 is the headline.
+    let story =
+        m.og_type.as_deref() == Some("article") || m.ld_types.iter().any(|t| is_story_type(t));
     let (title, tsrc) = choose_title(
         og_clean,
         ld_clean,
@@ -396,6 +399,7 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         title_tag,
         h1_named,
         storefront,
+        story,
     );
     let title = title.map(|t| core_title(&t, &others).unwrap_or(t));
     if let Some(t) = title {
@@ -926,6 +930,7 @@ fn choose_title(
     tag: Option<String>,
     h1_named: bool,
     storefront: bool,
+    story: bool,
 ) -> (Option<String>, String) {
     // A title two sources agree on wins; the h1 breaks ties because it is what readers see.
     let mut cands: Vec<(String, String)> = Vec::new();
@@ -986,9 +991,30 @@ fn choose_title(
         // Nobody agrees with the h1: trust the metadata over it, the `<title>` first.
         best = cands.iter().position(|(_, s)| s == "title").unwrap_or(1);
     }
+    // A story's metadata title is often reworded for search engines ("Best Apps to Learn a
+    // Language in 2025" over the headline "Top 10: Best Language Learning App"): a headline
+    // that shares words with it is the same story's title, not a logo or a section label.
+    if story && has_h1 && best != 0 && rewords(&cands[0].0, &cands[best].0) {
+        best = 0;
+    }
     let (t, s) = cands.swap_remove(best);
     (Some(t), s)
 }
+
+/// Whether an h1 reads as a headline that rewords the metadata title `meta`: a sentence of
+/// [`HEADLINE_WORDS`] words that shares at least two words with it (a blog's name, an
+/// author's, "Our Blog" share none and are too short).
+fn rewords(h1: &str, meta: &str) -> bool {
+    let n = words_lower(h1).len();
+    if !HEADLINE_WORDS.contains(&n) {
+        return false;
+    }
+    let (hw, mw) = (word_set(h1), word_set(meta));
+    hw.iter().filter(|w| mw.binary_search(w).is_ok()).count() >= 2
+}
+
+/// How many words a story's h1 has when it is a headline rather than a logo or a summary.
+const HEADLINE_WORDS: std::ops::RangeInclusive<usize> = 4..=25;
 
 /// Words of `s` as (byte start, byte end, lowercased word).
 fn word_spans(s: &str) -> Vec<(usize, usize, String)> {
@@ -1733,6 +1759,7 @@ mod tests {
             s("Trending repositories on GitHub today"),
             false,
             false,
+            false,
         );
         assert_eq!(t.as_deref(), Some("Trending repositories on GitHub today"));
         assert_eq!(src, "title");
@@ -1748,8 +1775,37 @@ mod tests {
             None,
             false,
             false,
+            false,
         );
         assert_eq!(t.as_deref(), Some("Wedding Checklist :: Printable"));
+    }
+
+    #[test]
+    fn a_story_headline_that_rewords_the_metadata_title_wins() {
+        let s = |t: &str| Some(t.to_string());
+        let og = || {
+            Some((
+                "Top 11 Gaming Console Companies & Manufacturers".to_string(),
+                "og:title",
+            ))
+        };
+        let tag = || s("Top 11 Gaming Console Companies & Manufacturers");
+        let h1 = "Top 11 Gaming Console Companies Driving Innovation Globally";
+        let (t, src) = choose_title(og(), None, s(h1), tag(), false, true, true);
+        assert_eq!((t.as_deref(), src.as_str()), (Some(h1), "h1"));
+        // Not on a shop's or a service's page, whose h1 is a pitch.
+        let (t, _) = choose_title(og(), None, s(h1), tag(), false, true, false);
+        assert_ne!(t.as_deref(), Some(h1));
+        // A blog's name shares no words and is too short to be a headline.
+        assert!(!rewords("Playful Tones", "Reflections on a UI Pipeline"));
+        assert!(!rewords(
+            "Our thoughts on design",
+            "Reflections on a UI Pipeline"
+        ));
+        assert!(rewords(
+            "What is a Mobile Application?",
+            "What is a Mobile App? [Definition + Types]"
+        ));
     }
 
     #[test]
