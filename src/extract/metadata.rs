@@ -3,6 +3,7 @@
 
 use regex::Regex;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -347,15 +348,21 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         .enumerate()
         .filter(|(_, n)| matches!(n.tag, Tag::H(1..=3)) && n.chars > 0 && n.chars < 300)
         .take(30)
-        .map(|(i, _)| dom.text_of(i).to_string())
+        .map(|(i, _)| repair_mojibake(dom.text_of(i)).into_owned())
         .collect();
-    let title_tag = dom
-        .title
-        .as_deref()
-        .map(|t| strip_site_or_heading(&strip_invisible(t), site.as_deref(), &headings));
-    let og_clean = og_title
-        .as_ref()
-        .map(|(k, v)| (strip_site(&strip_invisible(v), site.as_deref()), k.as_str()));
+    let title_tag = dom.title.as_deref().map(|t| {
+        strip_site_or_heading(
+            &strip_invisible(&repair_mojibake(t)),
+            site.as_deref(),
+            &headings,
+        )
+    });
+    let og_clean = og_title.as_ref().map(|(k, v)| {
+        (
+            strip_site(&strip_invisible(&repair_mojibake(v)), site.as_deref()),
+            k.as_str(),
+        )
+    });
     let ld_clean = ld_title.map(|t| strip_site(&t, site.as_deref()));
     // The metadata titles, cleaned of site names, that an h1 is compared with.
     let clean_metas = [
@@ -1125,10 +1132,44 @@ fn core_title(chosen: &str, others: &[String]) -> Option<String> {
 
 /// A heading's text without the permalink anchor documentation generators append
 /// ("Title¶").
-pub fn heading_text<'a>(dom: &'a Dom, i: usize) -> &'a str {
-    dom.text_of(i)
-        .trim_end_matches(['¶', '§', '#', '🔗', '⚓', ' '])
-        .trim()
+pub fn heading_text<'a>(dom: &'a Dom, i: usize) -> Cow<'a, str> {
+    fn trim(t: &str) -> &str {
+        t.trim_end_matches(['¶', '§', '#', '🔗', '⚓', ' ']).trim()
+    }
+    match repair_mojibake(dom.text_of(i)) {
+        Cow::Borrowed(t) => Cow::Borrowed(trim(t)),
+        Cow::Owned(t) => Cow::Owned(trim(&t).to_string()),
+    }
+}
+
+/// Undoes UTF-8 read as Latin-1 or Windows-1252 ("itertools â\u{80}\u{94} Functions",
+/// "Itâ€™s"), which a page can carry in its own bytes: when every character is one byte in
+/// those encodings and the bytes are valid UTF-8 with a sequence of two or more bytes.
+/// Text that is truly Latin-1 ("Café") is almost never valid UTF-8 that way.
+fn repair_mojibake(s: &str) -> Cow<'_, str> {
+    const CP1252: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    if s.is_ascii() {
+        return Cow::Borrowed(s);
+    }
+    let mut bytes = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        match c as u32 {
+            0..=0x7f | 0xa0..=0xff => bytes.push(c as u8),
+            _ => match CP1252.iter().position(|&k| k == c) {
+                Some(k) => bytes.push(0x80 + k as u8),
+                None if (0x80..0xa0).contains(&(c as u32)) => bytes.push(c as u8),
+                None => return Cow::Borrowed(s),
+            },
+        }
+    }
+    match String::from_utf8(bytes) {
+        Ok(t) if t.chars().count() < s.chars().count() => Cow::Owned(t),
+        _ => Cow::Borrowed(s),
+    }
 }
 
 /// The page's `<h1>`: the first, unless a later one is what the metadata titles say and the
@@ -1139,7 +1180,7 @@ fn page_heading(dom: &Dom, metas: &[Option<&str>]) -> Option<String> {
         .filter(|&i| dom.nodes[i].tag == Tag::H(1))
         .map(|i| heading_text(dom, i))
         .filter(|t| !t.is_empty() && t.chars().count() < 300)
-        .map(strip_invisible)
+        .map(|t| strip_invisible(&t))
         .take(10)
         .collect();
     let agreement = |h: &str| {
@@ -1806,6 +1847,29 @@ mod tests {
             "What is a Mobile Application?",
             "What is a Mobile App? [Definition + Types]"
         ));
+    }
+
+    #[test]
+    fn mojibake_is_read_back_as_utf8() {
+        assert_eq!(
+            repair_mojibake("itertools \u{e2}\u{80}\u{94} Functions"),
+            "itertools — Functions"
+        );
+        assert_eq!(
+            repair_mojibake("It\u{e2}\u{20ac}\u{2122}s here"),
+            "It’s here"
+        );
+        // Real Latin-1 and real UTF-8 stay as they are.
+        assert_eq!(repair_mojibake("Café au lait"), "Café au lait");
+        assert_eq!(repair_mojibake("Nörd Zero — 日本"), "Nörd Zero — 日本");
+        let m = meta_of(&page(
+            "<title>itertools \u{e2}\u{80}\u{94} Functions creating iterators</title>",
+            "<h1>itertools \u{e2}\u{80}\u{94} Functions creating iterators\u{c2}\u{b6}</h1><p>x</p>",
+        ));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("itertools — Functions creating iterators")
+        );
     }
 
     #[test]
