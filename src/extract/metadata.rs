@@ -389,6 +389,13 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     let h1_named = h1
         .as_deref()
         .is_some_and(|h| h1_names_page(h, &clean_metas, &raw_meta));
+    // A short h1 that a metadata title, as the page declares it, carries on in one run
+    // ("Pet Insurance" in "Pet Insurance for Dogs & Cats") is the page's label; the metadata
+    // title is its name.
+    let h1_extended = h1_named
+        && h1
+            .as_deref()
+            .is_some_and(|h| raw_meta.iter().any(|t| extends_h1(h, t, site.as_deref())));
     // A business's or a service's landing page: its h1 is a pitch, its metadata title
     // names what it offers.
     let storefront = m
@@ -402,7 +409,7 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     let (title, tsrc) = choose_title(
         og_clean,
         ld_clean,
-        h1.clone(),
+        h1.clone().filter(|_| !h1_extended),
         title_tag,
         h1_named,
         storefront,
@@ -925,6 +932,19 @@ fn h1_names_page(h1: &str, cleaned: &[Option<&str>], raw: &[&str]) -> bool {
         within(&rest)
     });
     in_clean && !in_site
+}
+
+/// Whether the metadata title `meta` is the h1 followed by more words, with no separator
+/// anywhere in it ("Project Management" and "Project Management Certificate"), and what
+/// it adds is not the site's name.
+fn extends_h1(h1: &str, meta: &str, site: Option<&str>) -> bool {
+    let (h, m) = (word_spans(h1), word_spans(meta));
+    if h.is_empty() || m.len() <= h.len() || h.iter().zip(&m).any(|(a, b)| a.2 != b.2) {
+        return false;
+    }
+    let one_run = !(1..m.len()).any(|k| is_title_sep(&meta[m[k - 1].1..m[k].0]));
+    let added = &meta[m[h.len()].0..];
+    one_run && !site.is_some_and(|s| similarity(added, s) > 0.6)
 }
 
 /// The longest h1 [`h1_names_page`] takes for the page's name.
@@ -1870,6 +1890,34 @@ mod tests {
             m.title.as_deref(),
             Some("itertools — Functions creating iterators")
         );
+    }
+
+    #[test]
+    fn a_short_h1_the_declared_title_carries_on_is_a_label() {
+        assert!(extends_h1(
+            "Pet Insurance",
+            "Pet Insurance for Dogs & Cats",
+            None
+        ));
+        // A separator ends the name: what follows is a tagline or the site.
+        assert!(!extends_h1(
+            "Marathon Training",
+            "Marathon Training | For All Levels",
+            None
+        ));
+        // The site's name after the h1 is not more of the page's name.
+        assert!(!extends_h1(
+            "Resume Writing",
+            "Resume Writing by Employment Boost",
+            Some("Employment Boost")
+        ));
+        assert!(!extends_h1("Pet Insurance", "Pet Insurance", None));
+        let m = meta_of(&page(
+            "<title>Pet Insurance for Dogs &amp; Cats | Progressive</title>\
+             <meta property=\"og:title\" content=\"Pet Insurance for Dogs &amp; Cats\">",
+            "<h1>Pet Insurance</h1><p>Cover for your pets.</p>",
+        ));
+        assert_eq!(m.title.as_deref(), Some("Pet Insurance for Dogs & Cats"));
     }
 
     #[test]
