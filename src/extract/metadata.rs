@@ -406,10 +406,17 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     // A story (og:type "article", or a story's JSON-LD node): its h1 is the headline.
     let story =
         m.og_type.as_deref() == Some("article") || m.ld_types.iter().any(|t| is_story_type(t));
+    // An h1 that is a bare domain name ("davidbau.com") is the site's logo, and `<title>`
+    // may carry it before or after the page's name without a separator.
+    let logo = h1.as_deref().filter(|h| is_domain_name(h));
+    let title_tag = match (logo, title_tag) {
+        (Some(d), Some(t)) => Some(strip_affix(&t, d)),
+        (_, t) => t,
+    };
     let (title, tsrc) = choose_title(
         og_clean,
         ld_clean,
-        h1.clone().filter(|_| !h1_extended),
+        h1.clone().filter(|_| !h1_extended && logo.is_none()),
         title_tag,
         h1_named,
         storefront,
@@ -838,6 +845,37 @@ fn strip_brand_tail(t: &str, site: Option<&str>, host: Option<&str>) -> String {
         }
     }
     t.to_string()
+}
+
+/// Whether a text is a bare domain name ("davidbau.com", "news.ycombinator.com").
+fn is_domain_name(t: &str) -> bool {
+    static DOMAIN: OnceLock<Regex> = OnceLock::new();
+    let re =
+        DOMAIN.get_or_init(|| Regex::new(r"^(?:[\w-]+\.)+[A-Za-z]{2,}$").expect("static regex"));
+    re.is_match(t.trim())
+}
+
+/// `t` without `affix` at its start or its end, or all of `t` when that would leave nothing.
+fn strip_affix(t: &str, affix: &str) -> String {
+    let t = t.trim();
+    let lower = t.to_lowercase();
+    let a = affix.trim().to_lowercase();
+    if lower.len() != t.len() || a.is_empty() {
+        return t.to_string();
+    }
+    let rest = if lower.starts_with(&a) {
+        &t[a.len()..]
+    } else if lower.ends_with(&a) {
+        &t[..t.len() - a.len()]
+    } else {
+        t
+    };
+    let rest = rest.trim_matches(|c: char| c.is_whitespace() || "|-–—:·•»«/~".contains(c));
+    if words_lower(rest).is_empty() {
+        t.to_string()
+    } else {
+        rest.to_string()
+    }
 }
 
 /// Drops the linked site that link aggregators print after a story's headline, with the
@@ -1918,6 +1956,27 @@ mod tests {
             "<h1>Pet Insurance</h1><p>Cover for your pets.</p>",
         ));
         assert_eq!(m.title.as_deref(), Some("Pet Insurance for Dogs & Cats"));
+    }
+
+    #[test]
+    fn a_domain_name_h1_is_the_logo() {
+        assert!(is_domain_name("davidbau.com"));
+        assert!(!is_domain_name("Vibe Coding"));
+        assert!(!is_domain_name("Version 2.0"));
+        assert_eq!(
+            strip_affix("davidbau.com Vibe Coding", "davidbau.com"),
+            "Vibe Coding"
+        );
+        assert_eq!(
+            strip_affix("Vibe Coding | davidbau.com", "davidbau.com"),
+            "Vibe Coding"
+        );
+        assert_eq!(strip_affix("davidbau.com", "davidbau.com"), "davidbau.com");
+        let m = meta_of(&page(
+            "<title>davidbau.com Vibe Coding</title>",
+            "<h1>davidbau.com</h1><h2>December 16, 2025</h2><p>Some text.</p>",
+        ));
+        assert_eq!(m.title.as_deref(), Some("Vibe Coding"));
     }
 
     #[test]
