@@ -432,6 +432,7 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
                     .and_then(|c| url::Url::parse(c).ok())
             })
             .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()));
+        let t = strip_section_number(&t, &raw_meta);
         m.title = Some(strip_short_tail(&strip_link_domain(&strip_brand_tail(
             &t,
             site.as_deref(),
@@ -845,6 +846,23 @@ fn strip_brand_tail(t: &str, site: Option<&str>, host: Option<&str>) -> String {
         }
     }
     t.to_string()
+}
+
+/// Drops a book's or a manual's section number ahead of the title ("3.1 Git Branching")
+/// when no metadata title carries it: the number places the page in the book, the
+/// metadata titles name it without. A plain number ("5 Trends") is part of the title.
+fn strip_section_number(t: &str, raw_meta: &[&str]) -> String {
+    static SECTION: OnceLock<Regex> = OnceLock::new();
+    let re = SECTION.get_or_init(|| Regex::new(r"^(\d+(?:\.\d+)+)\.?\s+").expect("static regex"));
+    let Some(c) = re.captures(t) else {
+        return t.to_string();
+    };
+    let rest = &t[c[0].len()..];
+    let num = &c[1];
+    if !rest.starts_with(char::is_alphabetic) || raw_meta.iter().any(|m| m.contains(num)) {
+        return t.to_string();
+    }
+    rest.to_string()
 }
 
 /// Whether a text is a bare domain name ("davidbau.com", "news.ycombinator.com").
@@ -1977,6 +1995,28 @@ mod tests {
             "<h1>davidbau.com</h1><h2>December 16, 2025</h2><p>Some text.</p>",
         ));
         assert_eq!(m.title.as_deref(), Some("Vibe Coding"));
+    }
+
+    #[test]
+    fn a_section_number_the_metadata_omits_goes() {
+        let tag = ["Git - Branches in a Nutshell"];
+        assert_eq!(
+            strip_section_number("3.1 Git Branching - Branches in a Nutshell", &tag),
+            "Git Branching - Branches in a Nutshell"
+        );
+        // Kept when the metadata title has it, and a plain count is the title's own.
+        assert_eq!(
+            strip_section_number("2.5 Million Jobs", &["2.5 Million Jobs | News"]),
+            "2.5 Million Jobs"
+        );
+        assert_eq!(
+            strip_section_number("5 Trends from 2025", &tag),
+            "5 Trends from 2025"
+        );
+        assert_eq!(
+            strip_section_number("5. Data Structures", &tag),
+            "5. Data Structures"
+        );
     }
 
     #[test]
