@@ -432,7 +432,7 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
                     .and_then(|c| url::Url::parse(c).ok())
             })
             .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()));
-        let t = strip_section_number(&t, &raw_meta);
+        let t = strip_acronym(&strip_section_number(&t, &raw_meta));
         m.title = Some(strip_short_tail(&strip_link_domain(&strip_brand_tail(
             &t,
             site.as_deref(),
@@ -863,6 +863,33 @@ fn strip_section_number(t: &str, raw_meta: &[&str]) -> String {
         return t.to_string();
     }
     rest.to_string()
+}
+
+/// Drops an acronym ahead of the name it stands for ("GNW - Gaming News Weekly"): the
+/// name says it in full.
+fn strip_acronym(t: &str) -> String {
+    const SEPS: &[&str] = &[" | ", " - ", " – ", " — ", ": "];
+    for sep in SEPS {
+        let Some((head, rest)) = t.split_once(sep) else {
+            continue;
+        };
+        let head = head.trim();
+        let n = head.chars().count();
+        if !(2..=6).contains(&n) || !head.chars().all(|c| c.is_uppercase()) {
+            continue;
+        }
+        let initials: String = rest
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(n)
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect();
+        if initials == head && words_lower(rest).len() >= n {
+            return rest.trim().to_string();
+        }
+    }
+    t.to_string()
 }
 
 /// Whether a text is a bare domain name ("davidbau.com", "news.ycombinator.com").
@@ -2017,6 +2044,19 @@ mod tests {
             strip_section_number("5. Data Structures", &tag),
             "5. Data Structures"
         );
+    }
+
+    #[test]
+    fn an_acronym_before_its_name_goes() {
+        assert_eq!(
+            strip_acronym("GNW - Gaming News Weekly"),
+            "Gaming News Weekly"
+        );
+        assert_eq!(
+            strip_acronym("NASA: New Moon Plans"),
+            "NASA: New Moon Plans"
+        );
+        assert_eq!(strip_acronym("IBM - Cloud"), "IBM - Cloud");
     }
 
     #[test]
