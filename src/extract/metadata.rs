@@ -342,13 +342,18 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         m.site_name = Some(s.clone());
         m.set("site_name", "meta");
     }
-    let headings: Vec<String> = dom
+    let headings: Vec<(String, bool)> = dom
         .nodes
         .iter()
         .enumerate()
         .filter(|(_, n)| matches!(n.tag, Tag::H(1..=3)) && n.chars > 0 && n.chars < 300)
         .take(30)
-        .map(|(i, _)| repair_mojibake(dom.text_of(i)).into_owned())
+        .map(|(i, n)| {
+            (
+                repair_mojibake(dom.text_of(i)).into_owned(),
+                n.tag == Tag::H(1),
+            )
+        })
         .collect();
     let title_tag = dom.title.as_deref().map(|t| {
         strip_site_or_heading(
@@ -782,8 +787,10 @@ pub fn similarity_of(wa: &[String], wb: &[String]) -> f32 {
 }
 
 /// Removes a site-name prefix or suffix ("Title | Site", "Site - Title"): the side that names
-/// the site, or the side that is not the page's own heading.
-fn strip_site_or_heading(t: &str, site: Option<&str>, headings: &[String]) -> String {
+/// the site, or the side that is not the page's own heading. `headings` are the page's h1 to
+/// h3 texts, each with whether it is an h1: a one-word side must be an h1, as a lower heading
+/// of one word names a section ("GIT" at the end of the git-commit manual, "Overview").
+fn strip_site_or_heading(t: &str, site: Option<&str>, headings: &[(String, bool)]) -> String {
     const SEPS: &[&str] = &[
         " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " « ", " / ", " ~ ",
     ];
@@ -799,9 +806,11 @@ fn strip_site_or_heading(t: &str, site: Option<&str>, headings: &[String]) -> St
                     site.is_some_and(|s| similarity(side, s) > 0.6) && words_lower(other).len() > 1;
                 if !side.is_empty()
                     && !names_site
-                    && headings.iter().any(|h| {
+                    && headings.iter().any(|(h, h1)| {
+                        let n = side.split_whitespace().count();
                         similarity(h, side) >= 0.9
-                            && h.split_whitespace().count() == side.split_whitespace().count()
+                            && h.split_whitespace().count() == n
+                            && (*h1 || n > 1)
                     })
                 {
                     return side.to_string();
@@ -2057,6 +2066,19 @@ mod tests {
             "NASA: New Moon Plans"
         );
         assert_eq!(strip_acronym("IBM - Cloud"), "IBM - Cloud");
+    }
+
+    #[test]
+    fn a_one_word_side_must_be_the_h1() {
+        let heads = |h: &str, h1: bool| vec![(h.to_string(), h1)];
+        let t = "Git - git-commit Documentation";
+        // "GIT" is the manual's last section, an h2.
+        assert_eq!(strip_site_or_heading(t, None, &heads("GIT", false)), t);
+        assert_eq!(strip_site_or_heading(t, None, &heads("Git", true)), "Git");
+        assert_eq!(
+            strip_site_or_heading("Sun Facts - Space Wiki", None, &heads("Sun Facts", false)),
+            "Sun Facts"
+        );
     }
 
     #[test]
