@@ -1248,9 +1248,39 @@ pub fn heading_text<'a>(dom: &'a Dom, i: usize) -> Cow<'a, str> {
     fn trim(t: &str) -> &str {
         t.trim_end_matches(['¶', '§', '#', '🔗', '⚓', ' ']).trim()
     }
-    match repair_mojibake(dom.text_of(i)) {
-        Cow::Borrowed(t) => Cow::Borrowed(trim(t)),
-        Cow::Owned(t) => Cow::Owned(trim(&t).to_string()),
+    match shown_text(dom, i) {
+        Cow::Borrowed(t) => match repair_mojibake(t) {
+            Cow::Borrowed(t) => Cow::Borrowed(trim(t)),
+            Cow::Owned(t) => Cow::Owned(trim(&t).to_string()),
+        },
+        Cow::Owned(t) => Cow::Owned(trim(&repair_mojibake(&t)).to_string()),
+    }
+}
+
+/// Node `i`'s text without what it hides from the eye for screen readers ("<span
+/// class=visually-hidden>Collection: </span>Sennheiser"), unless that is all of it.
+fn shown_text<'a>(dom: &'a Dom, i: usize) -> Cow<'a, str> {
+    let n = &dom.nodes[i];
+    let (mut out, mut at, mut k) = (String::new(), n.text_start as usize, i + 1);
+    while k < n.end as usize {
+        let d = &dom.nodes[k];
+        if d.concepts.any(Concepts::HIDDEN) && d.text_end > d.text_start {
+            out.push_str(&dom.text[at..d.text_start as usize]);
+            at = d.text_end as usize;
+            k = d.end as usize;
+        } else {
+            k += 1;
+        }
+    }
+    if at == n.text_start as usize {
+        return Cow::Borrowed(dom.text_of(i));
+    }
+    out.push_str(&dom.text[at..n.text_end as usize]);
+    let shown = collapse_ws(&out);
+    if shown.trim().is_empty() {
+        Cow::Borrowed(dom.text_of(i))
+    } else {
+        Cow::Owned(shown.trim().to_string())
     }
 }
 
@@ -2079,6 +2109,25 @@ mod tests {
             strip_site_or_heading("Sun Facts - Space Wiki", None, &heads("Sun Facts", false)),
             "Sun Facts"
         );
+    }
+
+    #[test]
+    fn screen_reader_text_in_the_h1_is_not_its_title() {
+        let m = meta_of(&page(
+            "<meta property=\"og:title\" content=\"Shop Sennheiser at Headphones.com\">",
+            "<h1><span class=\"visually-hidden\">Collection: </span>Sennheiser</h1><p>Headphones.</p>",
+        ));
+        assert_eq!(m.title.as_deref(), Some("Sennheiser"));
+        // An h1 all of whose text is for screen readers keeps it.
+        let doc = super::super::parse(&page(
+            "",
+            "<h1><span class=\"sr-only\">Ars Technica homepage</span></h1><p>x</p>",
+        ));
+        let dom = Dom::build(&doc, 100_000);
+        let h = (0..dom.nodes.len())
+            .find(|&i| dom.nodes[i].tag == Tag::H(1))
+            .unwrap();
+        assert_eq!(heading_text(&dom, h), "Ars Technica homepage");
     }
 
     #[test]
