@@ -396,11 +396,18 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         .is_some_and(|h| h1_names_page(h, &clean_metas, &raw_meta));
     // A short h1 that a metadata title, as the page declares it, carries on in one run
     // ("Pet Insurance" in "Pet Insurance for Dogs & Cats") is the page's label; the metadata
-    // title is its name.
+    // title is its name, when every metadata title starts with the h1 (an og:title "Air
+    // Fryer Recipes Archives" beside a `<title>` that words the page otherwise is a CMS's
+    // label).
     let h1_extended = h1_named
-        && h1
-            .as_deref()
-            .is_some_and(|h| raw_meta.iter().any(|t| extends_h1(h, t, site.as_deref())));
+        && h1.as_deref().is_some_and(|h| {
+            let hw = words_lower(h);
+            raw_meta.iter().any(|t| extends_h1(h, t, site.as_deref()))
+                && clean_metas
+                    .iter()
+                    .flatten()
+                    .all(|t| words_lower(t).starts_with(&hw))
+        });
     // A business's or a service's landing page: its h1 is a pitch, its metadata title
     // names what it offers.
     let storefront = m
@@ -2040,6 +2047,13 @@ mod tests {
             "<h1>Pet Insurance</h1><p>Cover for your pets.</p>",
         ));
         assert_eq!(m.title.as_deref(), Some("Pet Insurance for Dogs & Cats"));
+        // Only when every metadata title starts with the h1.
+        let m = meta_of(&page(
+            "<title>Best Air Fryer Recipes to Make Tonight - Pinch</title>\
+             <meta property=\"og:title\" content=\"Air Fryer Recipes Archives\">",
+            "<h1>Air Fryer Recipes</h1><p>Crispy things.</p>",
+        ));
+        assert_eq!(m.title.as_deref(), Some("Air Fryer Recipes"));
     }
 
     #[test]
