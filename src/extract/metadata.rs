@@ -408,6 +408,14 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
                     .flatten()
                     .all(|t| words_lower(t).starts_with(&hw))
         });
+    // A short h1 that leaves words out of the name every metadata title starts with
+    // ("Cybersecurity Services" for "Cybersecurity Consulting Services | IBM", "Barbecue
+    // Gaz" for "Barbecue à gaz") abbreviates it: the metadata title is the name.
+    let h1_abridged = h1_named
+        && !raw_meta.is_empty()
+        && h1
+            .as_deref()
+            .is_some_and(|h| raw_meta.iter().all(|t| abridges(h, t)));
     // A business's or a service's landing page: its h1 is a pitch, its metadata title
     // names what it offers.
     let storefront = m
@@ -428,7 +436,8 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     let (title, tsrc) = choose_title(
         og_clean,
         ld_clean,
-        h1.clone().filter(|_| !h1_extended && logo.is_none()),
+        h1.clone()
+            .filter(|_| !h1_extended && !h1_abridged && logo.is_none()),
         title_tag,
         h1_named,
         storefront,
@@ -1044,6 +1053,25 @@ fn extends_h1(h1: &str, meta: &str, site: Option<&str>) -> bool {
     let one_run = !(1..m.len()).any(|k| is_title_sep(&meta[m[k - 1].1..m[k].0]));
     let added = &meta[m[h.len()].0..];
     one_run && !site.is_some_and(|s| similarity(added, s) > 0.6)
+}
+
+/// Whether the h1 is the name that `meta` starts with (up to its first separator) with
+/// words left out from inside it, not only cut short: "Cybersecurity Services" and
+/// "Cybersecurity Consulting Services | IBM". Both start with the same word.
+fn abridges(h1: &str, meta: &str) -> bool {
+    let hw = words_lower(h1);
+    let m = word_spans(meta);
+    let end = (1..m.len())
+        .find(|&k| is_title_sep(&meta[m[k - 1].1..m[k].0]))
+        .unwrap_or(m.len());
+    let head: Vec<&str> = m[..end].iter().map(|w| w.2.as_str()).collect();
+    if hw.len() < 2 || head.len() <= hw.len() || head[0] != hw[0] {
+        return false;
+    }
+    let mut rest = head.iter();
+    let in_order = hw.iter().all(|w| rest.any(|x| x == w));
+    let only_cut = head[..hw.len()].iter().zip(&hw).all(|(a, b)| a == b);
+    in_order && !only_cut
 }
 
 /// The longest h1 [`h1_names_page`] takes for the page's name.
@@ -2142,6 +2170,32 @@ mod tests {
             .find(|&i| dom.nodes[i].tag == Tag::H(1))
             .unwrap();
         assert_eq!(heading_text(&dom, h), "Ars Technica homepage");
+    }
+
+    #[test]
+    fn an_h1_that_abridges_the_metadata_name_gives_way() {
+        assert!(abridges(
+            "Cybersecurity Services",
+            "Cybersecurity Consulting Services | IBM"
+        ));
+        assert!(abridges("Barbecue Gaz", "Barbecue à gaz - Esprit Barbecue"));
+        // Cut short is not abridged: "Bike Locks & Security" qualifies "Bike Locks".
+        assert!(!abridges(
+            "Bike Locks",
+            "Bike Locks & Security | Master Lock"
+        ));
+        assert!(!abridges("Science", "Science News: Health, Space"));
+        // Words after the first separator are not the name.
+        assert!(!abridges("Pet Care", "Pet Insurance | Care for Dogs"));
+        let m = meta_of(&page(
+            "<title>Cybersecurity Consulting Services | IBM</title>\
+             <meta property=\"og:title\" content=\"Cybersecurity Consulting Services | IBM\">",
+            "<h1>Cybersecurity Services</h1><p>We protect you.</p>",
+        ));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Cybersecurity Consulting Services")
+        );
     }
 
     #[test]
