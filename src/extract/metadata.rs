@@ -1156,15 +1156,17 @@ fn choose_title(
 }
 
 /// Whether an h1 reads as a headline that rewords the metadata title `meta`: a sentence of
-/// [`HEADLINE_WORDS`] words that shares at least two words with it (a blog's name, an
-/// author's, "Our Blog" share none and are too short).
+/// [`HEADLINE_WORDS`] words that shares at least two words with it, one of them longer than
+/// a function word (a blog's name, an author's, "Our Blog" share none and are too short; an
+/// aggregator's h1 for another story shares only "for" and "the").
 fn rewords(h1: &str, meta: &str) -> bool {
     let n = words_lower(h1).len();
     if !HEADLINE_WORDS.contains(&n) {
         return false;
     }
     let (hw, mw) = (word_set(h1), word_set(meta));
-    hw.iter().filter(|w| mw.binary_search(w).is_ok()).count() >= 2
+    let shared: Vec<&String> = hw.iter().filter(|w| mw.binary_search(w).is_ok()).collect();
+    shared.len() >= 2 && shared.iter().any(|w| w.chars().count() > 3)
 }
 
 /// How many words a story's h1 has when it is a headline rather than a logo or a summary.
@@ -2023,6 +2025,11 @@ mod tests {
         assert!(rewords(
             "What is a Mobile Application?",
             "What is a Mobile App? [Definition + Types]"
+        ));
+        // Function words are no agreement.
+        assert!(!rewords(
+            "'Why Don't You Go Fight For The Reindeer?'",
+            "The Early Reviews For Google's Stadia Gaming Platform Are Here"
         ));
     }
 
