@@ -453,7 +453,7 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
                     .and_then(|c| url::Url::parse(c).ok())
             })
             .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()));
-        let t = strip_acronym(&strip_section_number(&t, &raw_meta));
+        let t = strip_padding(&strip_acronym(&strip_section_number(&t, &raw_meta)));
         m.title = Some(strip_short_tail(&strip_link_domain(&strip_brand_tail(
             &t,
             site.as_deref(),
@@ -913,6 +913,35 @@ fn strip_acronym(t: &str) -> String {
         if initials == head && words_lower(rest).len() >= n {
             return rest.trim().to_string();
         }
+    }
+    t.to_string()
+}
+
+/// Drops the part after the first separator when it repeats every word of the part before,
+/// several words long: keyword padding for search engines ("Travel Insurance - Flight and
+/// Travel Insurance Quotes").
+fn strip_padding(t: &str) -> String {
+    const SEPS: &[&str] = &[" | ", " - ", " – ", " — "];
+    let Some((i, sep)) = SEPS
+        .iter()
+        .filter_map(|sep| t.find(sep).map(|i| (i, *sep)))
+        .min_by_key(|(i, _)| *i)
+    else {
+        return t.to_string();
+    };
+    let (head, tail) = (t[..i].trim(), &t[i + sep.len()..]);
+    let words = |s: &str| -> Vec<String> {
+        s.split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let (hw, tw) = (words(head), words(tail));
+    if hw.len() >= 2 && tw.len() > hw.len() && hw.iter().all(|w| tw.contains(w)) {
+        return head.to_string();
     }
     t.to_string()
 }
@@ -2202,6 +2231,23 @@ mod tests {
         assert_eq!(
             m.title.as_deref(),
             Some("Cybersecurity Consulting Services")
+        );
+    }
+
+    #[test]
+    fn a_tail_that_repeats_the_head_is_padding() {
+        assert_eq!(
+            strip_padding("Travel Insurance - Flight and Travel Insurance Quotes"),
+            "Travel Insurance"
+        );
+        // One word is a label the tail explains, and a tail with new words stays.
+        assert_eq!(
+            strip_padding("json — JSON encoder and decoder"),
+            "json — JSON encoder and decoder"
+        );
+        assert_eq!(
+            strip_padding("Pet Insurance - Cover for Dogs"),
+            "Pet Insurance - Cover for Dogs"
         );
     }
 
