@@ -355,10 +355,13 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
             )
         })
         .collect();
+    // Without a declared site name, a heading that is wholly a link to the home page is the
+    // site's logo, and its text the site's name.
+    let logo_name = site.is_none().then(|| home_link_heading(dom)).flatten();
     let title_tag = dom.title.as_deref().map(|t| {
         strip_site_or_heading(
             &strip_invisible(&repair_mojibake(t)),
-            site.as_deref(),
+            site.as_deref().or(logo_name.as_deref()),
             &headings,
         )
     });
@@ -944,6 +947,29 @@ fn strip_padding(t: &str) -> String {
         return head.to_string();
     }
     t.to_string()
+}
+
+/// The text of the first h1 to h3 that is wholly a link to the site's home page (`href="/"`
+/// or a bare origin): the logo a site sets in a heading.
+fn home_link_heading(dom: &Dom) -> Option<String> {
+    let home = |href: &str| {
+        let h = href.trim();
+        h == "/"
+            || url::Url::parse(h)
+                .is_ok_and(|u| u.path() == "/" && u.query().is_none() && u.fragment().is_none())
+    };
+    (0..dom.nodes.len())
+        .filter(|&i| matches!(dom.nodes[i].tag, Tag::H(1..=3)) && dom.nodes[i].chars > 0)
+        .take(30)
+        .find(|&i| {
+            let n = &dom.nodes[i];
+            (i + 1..n.end as usize).any(|k| {
+                dom.nodes[k].tag == Tag::A
+                    && dom.nodes[k].chars == n.chars
+                    && dom.attr(k, "href").is_some_and(home)
+            })
+        })
+        .map(|i| dom.text_of(i).to_string())
 }
 
 /// Whether a text is a bare domain name ("davidbau.com", "news.ycombinator.com").
@@ -2249,6 +2275,22 @@ mod tests {
             strip_padding("Pet Insurance - Cover for Dogs"),
             "Pet Insurance - Cover for Dogs"
         );
+    }
+
+    #[test]
+    fn a_heading_linking_home_names_the_site() {
+        let m = meta_of(&page(
+            "<title>Electrical - Overview | Occupational Safety and Health Administration</title>",
+            "<h2><a href=\"/\">Occupational Safety and Health Administration</a></h2>\
+             <h3>Electrical</h3><p>Hazards of electricity.</p>",
+        ));
+        assert_eq!(m.title.as_deref(), Some("Electrical - Overview"));
+        // A heading linking elsewhere is no logo.
+        let m = meta_of(&page(
+            "<title>Electrical - Overview | Workplace Hazards Explained</title>",
+            "<h2><a href=\"/hazards\">Workplace Hazards Explained</a></h2><p>x</p>",
+        ));
+        assert_ne!(m.title.as_deref(), Some("Electrical - Overview"));
     }
 
     #[test]
