@@ -3,6 +3,7 @@
 
 use regex::Regex;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -341,21 +342,35 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         m.site_name = Some(s.clone());
         m.set("site_name", "meta");
     }
-    let headings: Vec<String> = dom
+    let headings: Vec<(String, bool)> = dom
         .nodes
         .iter()
         .enumerate()
         .filter(|(_, n)| matches!(n.tag, Tag::H(1..=3)) && n.chars > 0 && n.chars < 300)
         .take(30)
-        .map(|(i, _)| dom.text_of(i).to_string())
+        .map(|(i, n)| {
+            (
+                repair_mojibake(dom.text_of(i)).into_owned(),
+                n.tag == Tag::H(1),
+            )
+        })
         .collect();
-    let title_tag = dom
-        .title
-        .as_deref()
-        .map(|t| strip_site_or_heading(&strip_invisible(t), site.as_deref(), &headings));
-    let og_clean = og_title
-        .as_ref()
-        .map(|(k, v)| (strip_site(&strip_invisible(v), site.as_deref()), k.as_str()));
+    // Without a declared site name, a heading that is wholly a link to the home page is the
+    // site's logo, and its text the site's name.
+    let logo_name = site.is_none().then(|| home_link_heading(dom)).flatten();
+    let title_tag = dom.title.as_deref().map(|t| {
+        strip_site_or_heading(
+            &strip_invisible(&repair_mojibake(t)),
+            site.as_deref().or(logo_name.as_deref()),
+            &headings,
+        )
+    });
+    let og_clean = og_title.as_ref().map(|(k, v)| {
+        (
+            strip_site(&strip_invisible(&repair_mojibake(v)), site.as_deref()),
+            k.as_str(),
+        )
+    });
     let ld_clean = ld_title.map(|t| strip_site(&t, site.as_deref()));
     // The metadata titles, cleaned of site names, that an h1 is compared with.
     let clean_metas = [
@@ -382,6 +397,28 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
     let h1_named = h1
         .as_deref()
         .is_some_and(|h| h1_names_page(h, &clean_metas, &raw_meta));
+    // A short h1 that a metadata title, as the page declares it, carries on in one run
+    // ("Pet Insurance" in "Pet Insurance for Dogs & Cats") is the page's label; the metadata
+    // title is its name, when every metadata title starts with the h1 (an og:title "Air
+    // Fryer Recipes Archives" beside a `<title>` that words the page otherwise is a CMS's
+    // label).
+    let h1_extended = h1_named
+        && h1.as_deref().is_some_and(|h| {
+            let hw = words_lower(h);
+            raw_meta.iter().any(|t| extends_h1(h, t, site.as_deref()))
+                && clean_metas
+                    .iter()
+                    .flatten()
+                    .all(|t| words_lower(t).starts_with(&hw))
+        });
+    // A short h1 that leaves words out of the name every metadata title starts with
+    // ("Cybersecurity Services" for "Cybersecurity Consulting Services | IBM", "Barbecue
+    // Gaz" for "Barbecue à gaz") abbreviates it: the metadata title is the name.
+    let h1_abridged = h1_named
+        && !raw_meta.is_empty()
+        && h1
+            .as_deref()
+            .is_some_and(|h| raw_meta.iter().all(|t| abridges(h, t)));
     // A business's or a service's landing page: its h1 is a pitch, its metadata title
     // names what it offers.
     let storefront = m
@@ -389,13 +426,25 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
         .iter()
         .any(|t| BUSINESS_TYPES.contains(&t.as_str()))
         && !m.ld_types.iter().any(|t| is_story_type(t));
+    // A story (og:type "article", or a story's JSON-LD node): its h1 is the headline.
+    let story =
+        m.og_type.as_deref() == Some("article") || m.ld_types.iter().any(|t| is_story_type(t));
+    // An h1 that is a bare domain name ("davidbau.com") is the site's logo, and `<title>`
+    // may carry it before or after the page's name without a separator.
+    let logo = h1.as_deref().filter(|h| is_domain_name(h));
+    let title_tag = match (logo, title_tag) {
+        (Some(d), Some(t)) => Some(strip_affix(&t, d)),
+        (_, t) => t,
+    };
     let (title, tsrc) = choose_title(
         og_clean,
         ld_clean,
-        h1.clone(),
+        h1.clone()
+            .filter(|_| !h1_extended && !h1_abridged && logo.is_none()),
         title_tag,
         h1_named,
         storefront,
+        story,
     );
     let title = title.map(|t| core_title(&t, &others).unwrap_or(t));
     if let Some(t) = title {
@@ -407,6 +456,7 @@ pub fn extract(dom: &Dom, url: Option<&str>) -> Meta {
                     .and_then(|c| url::Url::parse(c).ok())
             })
             .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()));
+        let t = strip_padding(&strip_acronym(&strip_section_number(&t, &raw_meta)));
         m.title = Some(strip_short_tail(&strip_link_domain(&strip_brand_tail(
             &t,
             site.as_deref(),
@@ -756,8 +806,10 @@ pub fn similarity_of(wa: &[String], wb: &[String]) -> f32 {
 }
 
 /// Removes a site-name prefix or suffix ("Title | Site", "Site - Title"): the side that names
-/// the site, or the side that is not the page's own heading.
-fn strip_site_or_heading(t: &str, site: Option<&str>, headings: &[String]) -> String {
+/// the site, or the side that is not the page's own heading. `headings` are the page's h1 to
+/// h3 texts, each with whether it is an h1: a one-word side must be an h1, as a lower heading
+/// of one word names a section ("GIT" at the end of the git-commit manual, "Overview").
+fn strip_site_or_heading(t: &str, site: Option<&str>, headings: &[(String, bool)]) -> String {
     const SEPS: &[&str] = &[
         " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " « ", " / ", " ~ ",
     ];
@@ -773,9 +825,11 @@ fn strip_site_or_heading(t: &str, site: Option<&str>, headings: &[String]) -> St
                     site.is_some_and(|s| similarity(side, s) > 0.6) && words_lower(other).len() > 1;
                 if !side.is_empty()
                     && !names_site
-                    && headings.iter().any(|h| {
+                    && headings.iter().any(|(h, h1)| {
+                        let n = side.split_whitespace().count();
                         similarity(h, side) >= 0.9
-                            && h.split_whitespace().count() == side.split_whitespace().count()
+                            && h.split_whitespace().count() == n
+                            && (*h1 || n > 1)
                     })
                 {
                     return side.to_string();
@@ -820,6 +874,133 @@ fn strip_brand_tail(t: &str, site: Option<&str>, host: Option<&str>) -> String {
         }
     }
     t.to_string()
+}
+
+/// Drops a book's or a manual's section number ahead of the title ("3.1 Git Branching")
+/// when no metadata title carries it: the number places the page in the book, the
+/// metadata titles name it without. A plain number ("5 Trends") is part of the title.
+fn strip_section_number(t: &str, raw_meta: &[&str]) -> String {
+    static SECTION: OnceLock<Regex> = OnceLock::new();
+    let re = SECTION.get_or_init(|| Regex::new(r"^(\d+(?:\.\d+)+)\.?\s+").expect("static regex"));
+    let Some(c) = re.captures(t) else {
+        return t.to_string();
+    };
+    let rest = &t[c[0].len()..];
+    let num = &c[1];
+    if !rest.starts_with(char::is_alphabetic) || raw_meta.iter().any(|m| m.contains(num)) {
+        return t.to_string();
+    }
+    rest.to_string()
+}
+
+/// Drops an acronym ahead of the name it stands for ("GNW - Gaming News Weekly"): the
+/// name says it in full.
+fn strip_acronym(t: &str) -> String {
+    const SEPS: &[&str] = &[" | ", " - ", " – ", " — ", ": "];
+    for sep in SEPS {
+        let Some((head, rest)) = t.split_once(sep) else {
+            continue;
+        };
+        let head = head.trim();
+        let n = head.chars().count();
+        if !(2..=6).contains(&n) || !head.chars().all(|c| c.is_uppercase()) {
+            continue;
+        }
+        let initials: String = rest
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(n)
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect();
+        if initials == head && words_lower(rest).len() >= n {
+            return rest.trim().to_string();
+        }
+    }
+    t.to_string()
+}
+
+/// Drops the part after the first separator when it repeats every word of the part before,
+/// several words long: keyword padding for search engines ("Travel Insurance - Flight and
+/// Travel Insurance Quotes").
+fn strip_padding(t: &str) -> String {
+    const SEPS: &[&str] = &[" | ", " - ", " – ", " — "];
+    let Some((i, sep)) = SEPS
+        .iter()
+        .filter_map(|sep| t.find(sep).map(|i| (i, *sep)))
+        .min_by_key(|(i, _)| *i)
+    else {
+        return t.to_string();
+    };
+    let (head, tail) = (t[..i].trim(), &t[i + sep.len()..]);
+    let words = |s: &str| -> Vec<String> {
+        s.split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let (hw, tw) = (words(head), words(tail));
+    if hw.len() >= 2 && tw.len() > hw.len() && hw.iter().all(|w| tw.contains(w)) {
+        return head.to_string();
+    }
+    t.to_string()
+}
+
+/// The text of the first h1 to h3 that is wholly a link to the site's home page (`href="/"`
+/// or a bare origin): the logo a site sets in a heading.
+fn home_link_heading(dom: &Dom) -> Option<String> {
+    let home = |href: &str| {
+        let h = href.trim();
+        h == "/"
+            || url::Url::parse(h)
+                .is_ok_and(|u| u.path() == "/" && u.query().is_none() && u.fragment().is_none())
+    };
+    (0..dom.nodes.len())
+        .filter(|&i| matches!(dom.nodes[i].tag, Tag::H(1..=3)) && dom.nodes[i].chars > 0)
+        .take(30)
+        .find(|&i| {
+            let n = &dom.nodes[i];
+            (i + 1..n.end as usize).any(|k| {
+                dom.nodes[k].tag == Tag::A
+                    && dom.nodes[k].chars == n.chars
+                    && dom.attr(k, "href").is_some_and(home)
+            })
+        })
+        .map(|i| dom.text_of(i).to_string())
+}
+
+/// Whether a text is a bare domain name ("davidbau.com", "news.ycombinator.com").
+fn is_domain_name(t: &str) -> bool {
+    static DOMAIN: OnceLock<Regex> = OnceLock::new();
+    let re =
+        DOMAIN.get_or_init(|| Regex::new(r"^(?:[\w-]+\.)+[A-Za-z]{2,}$").expect("static regex"));
+    re.is_match(t.trim())
+}
+
+/// `t` without `affix` at its start or its end, or all of `t` when that would leave nothing.
+fn strip_affix(t: &str, affix: &str) -> String {
+    let t = t.trim();
+    let lower = t.to_lowercase();
+    let a = affix.trim().to_lowercase();
+    if lower.len() != t.len() || a.is_empty() {
+        return t.to_string();
+    }
+    let rest = if lower.starts_with(&a) {
+        &t[a.len()..]
+    } else if lower.ends_with(&a) {
+        &t[..t.len() - a.len()]
+    } else {
+        t
+    };
+    let rest = rest.trim_matches(|c: char| c.is_whitespace() || "|-–—:·•»«/~".contains(c));
+    if words_lower(rest).is_empty() {
+        t.to_string()
+    } else {
+        rest.to_string()
+    }
 }
 
 /// Drops the linked site that link aggregators print after a story's headline, with the
@@ -916,6 +1097,38 @@ fn h1_names_page(h1: &str, cleaned: &[Option<&str>], raw: &[&str]) -> bool {
     in_clean && !in_site
 }
 
+/// Whether the metadata title `meta` is the h1 followed by more words, with no separator
+/// anywhere in it ("Project Management" and "Project Management Certificate"), and what
+/// it adds is not the site's name.
+fn extends_h1(h1: &str, meta: &str, site: Option<&str>) -> bool {
+    let (h, m) = (word_spans(h1), word_spans(meta));
+    if h.is_empty() || m.len() <= h.len() || h.iter().zip(&m).any(|(a, b)| a.2 != b.2) {
+        return false;
+    }
+    let one_run = !(1..m.len()).any(|k| is_title_sep(&meta[m[k - 1].1..m[k].0]));
+    let added = &meta[m[h.len()].0..];
+    one_run && !site.is_some_and(|s| similarity(added, s) > 0.6)
+}
+
+/// Whether the h1 is the name that `meta` starts with (up to its first separator) with
+/// words left out from inside it, not only cut short: "Cybersecurity Services" and
+/// "Cybersecurity Consulting Services | IBM". Both start with the same word.
+fn abridges(h1: &str, meta: &str) -> bool {
+    let hw = words_lower(h1);
+    let m = word_spans(meta);
+    let end = (1..m.len())
+        .find(|&k| is_title_sep(&meta[m[k - 1].1..m[k].0]))
+        .unwrap_or(m.len());
+    let head: Vec<&str> = m[..end].iter().map(|w| w.2.as_str()).collect();
+    if hw.len() < 2 || head.len() <= hw.len() || head[0] != hw[0] {
+        return false;
+    }
+    let mut rest = head.iter();
+    let in_order = hw.iter().all(|w| rest.any(|x| x == w));
+    let only_cut = head[..hw.len()].iter().zip(&hw).all(|(a, b)| a == b);
+    in_order && !only_cut
+}
+
 /// The longest h1 [`h1_names_page`] takes for the page's name.
 const H1_NAME_WORDS: usize = 4;
 
@@ -926,6 +1139,7 @@ fn choose_title(
     tag: Option<String>,
     h1_named: bool,
     storefront: bool,
+    story: bool,
 ) -> (Option<String>, String) {
     // A title two sources agree on wins; the h1 breaks ties because it is what readers see.
     let mut cands: Vec<(String, String)> = Vec::new();
@@ -986,9 +1200,32 @@ fn choose_title(
         // Nobody agrees with the h1: trust the metadata over it, the `<title>` first.
         best = cands.iter().position(|(_, s)| s == "title").unwrap_or(1);
     }
+    // A story's metadata title is often reworded for search engines ("Best Apps to Learn a
+    // Language in 2025" over the headline "Top 10: Best Language Learning App"): a headline
+    // that shares words with it is the same story's title, not a logo or a section label.
+    if story && has_h1 && best != 0 && rewords(&cands[0].0, &cands[best].0) {
+        best = 0;
+    }
     let (t, s) = cands.swap_remove(best);
     (Some(t), s)
 }
+
+/// Whether an h1 reads as a headline that rewords the metadata title `meta`: a sentence of
+/// [`HEADLINE_WORDS`] words that shares at least two words with it, one of them longer than
+/// a function word (a blog's name, an author's, "Our Blog" share none and are too short; an
+/// aggregator's h1 for another story shares only "for" and "the").
+fn rewords(h1: &str, meta: &str) -> bool {
+    let n = words_lower(h1).len();
+    if !HEADLINE_WORDS.contains(&n) {
+        return false;
+    }
+    let (hw, mw) = (word_set(h1), word_set(meta));
+    let shared: Vec<&String> = hw.iter().filter(|w| mw.binary_search(w).is_ok()).collect();
+    shared.len() >= 2 && shared.iter().any(|w| w.chars().count() > 3)
+}
+
+/// How many words a story's h1 has when it is a headline rather than a logo or a summary.
+const HEADLINE_WORDS: std::ops::RangeInclusive<usize> = 4..=25;
 
 /// Words of `s` as (byte start, byte end, lowercased word).
 fn word_spans(s: &str) -> Vec<(usize, usize, String)> {
@@ -1099,10 +1336,74 @@ fn core_title(chosen: &str, others: &[String]) -> Option<String> {
 
 /// A heading's text without the permalink anchor documentation generators append
 /// ("Title¶").
-pub fn heading_text<'a>(dom: &'a Dom, i: usize) -> &'a str {
-    dom.text_of(i)
-        .trim_end_matches(['¶', '§', '#', '🔗', '⚓', ' '])
-        .trim()
+pub fn heading_text<'a>(dom: &'a Dom, i: usize) -> Cow<'a, str> {
+    fn trim(t: &str) -> &str {
+        t.trim_end_matches(['¶', '§', '#', '🔗', '⚓', ' ']).trim()
+    }
+    match shown_text(dom, i) {
+        Cow::Borrowed(t) => match repair_mojibake(t) {
+            Cow::Borrowed(t) => Cow::Borrowed(trim(t)),
+            Cow::Owned(t) => Cow::Owned(trim(&t).to_string()),
+        },
+        Cow::Owned(t) => Cow::Owned(trim(&repair_mojibake(&t)).to_string()),
+    }
+}
+
+/// Node `i`'s text without what it hides from the eye for screen readers ("<span
+/// class=visually-hidden>Collection: </span>Sennheiser"), unless that is all of it.
+fn shown_text<'a>(dom: &'a Dom, i: usize) -> Cow<'a, str> {
+    let n = &dom.nodes[i];
+    let (mut out, mut at, mut k) = (String::new(), n.text_start as usize, i + 1);
+    while k < n.end as usize {
+        let d = &dom.nodes[k];
+        if d.concepts.any(Concepts::HIDDEN) && d.text_end > d.text_start {
+            out.push_str(&dom.text[at..d.text_start as usize]);
+            at = d.text_end as usize;
+            k = d.end as usize;
+        } else {
+            k += 1;
+        }
+    }
+    if at == n.text_start as usize {
+        return Cow::Borrowed(dom.text_of(i));
+    }
+    out.push_str(&dom.text[at..n.text_end as usize]);
+    let shown = collapse_ws(&out);
+    if shown.trim().is_empty() {
+        Cow::Borrowed(dom.text_of(i))
+    } else {
+        Cow::Owned(shown.trim().to_string())
+    }
+}
+
+/// Undoes UTF-8 read as Latin-1 or Windows-1252 ("itertools â\u{80}\u{94} Functions",
+/// "Itâ€™s"), which a page can carry in its own bytes: when every character is one byte in
+/// those encodings and the bytes are valid UTF-8 with a sequence of two or more bytes.
+/// Text that is truly Latin-1 ("Café") is almost never valid UTF-8 that way.
+fn repair_mojibake(s: &str) -> Cow<'_, str> {
+    const CP1252: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    if s.is_ascii() {
+        return Cow::Borrowed(s);
+    }
+    let mut bytes = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        match c as u32 {
+            0..=0x7f | 0xa0..=0xff => bytes.push(c as u8),
+            _ => match CP1252.iter().position(|&k| k == c) {
+                Some(k) => bytes.push(0x80 + k as u8),
+                None if (0x80..0xa0).contains(&(c as u32)) => bytes.push(c as u8),
+                None => return Cow::Borrowed(s),
+            },
+        }
+    }
+    match String::from_utf8(bytes) {
+        Ok(t) if t.chars().count() < s.chars().count() => Cow::Owned(t),
+        _ => Cow::Borrowed(s),
+    }
 }
 
 /// The page's `<h1>`: the first, unless a later one is what the metadata titles say and the
@@ -1113,7 +1414,7 @@ fn page_heading(dom: &Dom, metas: &[Option<&str>]) -> Option<String> {
         .filter(|&i| dom.nodes[i].tag == Tag::H(1))
         .map(|i| heading_text(dom, i))
         .filter(|t| !t.is_empty() && t.chars().count() < 300)
-        .map(strip_invisible)
+        .map(|t| strip_invisible(&t))
         .take(10)
         .collect();
     let agreement = |h: &str| {
@@ -1733,6 +2034,7 @@ mod tests {
             s("Trending repositories on GitHub today"),
             false,
             false,
+            false,
         );
         assert_eq!(t.as_deref(), Some("Trending repositories on GitHub today"));
         assert_eq!(src, "title");
@@ -1748,8 +2050,247 @@ mod tests {
             None,
             false,
             false,
+            false,
         );
         assert_eq!(t.as_deref(), Some("Wedding Checklist :: Printable"));
+    }
+
+    #[test]
+    fn a_story_headline_that_rewords_the_metadata_title_wins() {
+        let s = |t: &str| Some(t.to_string());
+        let og = || {
+            Some((
+                "Top 11 Gaming Console Companies & Manufacturers".to_string(),
+                "og:title",
+            ))
+        };
+        let tag = || s("Top 11 Gaming Console Companies & Manufacturers");
+        let h1 = "Top 11 Gaming Console Companies Driving Innovation Globally";
+        let (t, src) = choose_title(og(), None, s(h1), tag(), false, true, true);
+        assert_eq!((t.as_deref(), src.as_str()), (Some(h1), "h1"));
+        // Not on a shop's or a service's page, whose h1 is a pitch.
+        let (t, _) = choose_title(og(), None, s(h1), tag(), false, true, false);
+        assert_ne!(t.as_deref(), Some(h1));
+        // A blog's name shares no words and is too short to be a headline.
+        assert!(!rewords("Playful Tones", "Reflections on a UI Pipeline"));
+        assert!(!rewords(
+            "Our thoughts on design",
+            "Reflections on a UI Pipeline"
+        ));
+        assert!(rewords(
+            "What is a Mobile Application?",
+            "What is a Mobile App? [Definition + Types]"
+        ));
+        // Function words are no agreement.
+        assert!(!rewords(
+            "'Why Don't You Go Fight For The Reindeer?'",
+            "The Early Reviews For Google's Stadia Gaming Platform Are Here"
+        ));
+    }
+
+    #[test]
+    fn mojibake_is_read_back_as_utf8() {
+        assert_eq!(
+            repair_mojibake("itertools \u{e2}\u{80}\u{94} Functions"),
+            "itertools — Functions"
+        );
+        assert_eq!(
+            repair_mojibake("It\u{e2}\u{20ac}\u{2122}s here"),
+            "It’s here"
+        );
+        // Real Latin-1 and real UTF-8 stay as they are.
+        assert_eq!(repair_mojibake("Café au lait"), "Café au lait");
+        assert_eq!(repair_mojibake("Nörd Zero — 日本"), "Nörd Zero — 日本");
+        let m = meta_of(&page(
+            "<title>itertools \u{e2}\u{80}\u{94} Functions creating iterators</title>",
+            "<h1>itertools \u{e2}\u{80}\u{94} Functions creating iterators\u{c2}\u{b6}</h1><p>x</p>",
+        ));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("itertools — Functions creating iterators")
+        );
+    }
+
+    #[test]
+    fn a_short_h1_the_declared_title_carries_on_is_a_label() {
+        assert!(extends_h1(
+            "Pet Insurance",
+            "Pet Insurance for Dogs & Cats",
+            None
+        ));
+        // A separator ends the name: what follows is a tagline or the site.
+        assert!(!extends_h1(
+            "Marathon Training",
+            "Marathon Training | For All Levels",
+            None
+        ));
+        // The site's name after the h1 is not more of the page's name.
+        assert!(!extends_h1(
+            "Resume Writing",
+            "Resume Writing by Employment Boost",
+            Some("Employment Boost")
+        ));
+        assert!(!extends_h1("Pet Insurance", "Pet Insurance", None));
+        let m = meta_of(&page(
+            "<title>Pet Insurance for Dogs &amp; Cats | Progressive</title>\
+             <meta property=\"og:title\" content=\"Pet Insurance for Dogs &amp; Cats\">",
+            "<h1>Pet Insurance</h1><p>Cover for your pets.</p>",
+        ));
+        assert_eq!(m.title.as_deref(), Some("Pet Insurance for Dogs & Cats"));
+        // Only when every metadata title starts with the h1.
+        let m = meta_of(&page(
+            "<title>Best Air Fryer Recipes to Make Tonight - Pinch</title>\
+             <meta property=\"og:title\" content=\"Air Fryer Recipes Archives\">",
+            "<h1>Air Fryer Recipes</h1><p>Crispy things.</p>",
+        ));
+        assert_eq!(m.title.as_deref(), Some("Air Fryer Recipes"));
+    }
+
+    #[test]
+    fn a_domain_name_h1_is_the_logo() {
+        assert!(is_domain_name("davidbau.com"));
+        assert!(!is_domain_name("Vibe Coding"));
+        assert!(!is_domain_name("Version 2.0"));
+        assert_eq!(
+            strip_affix("davidbau.com Vibe Coding", "davidbau.com"),
+            "Vibe Coding"
+        );
+        assert_eq!(
+            strip_affix("Vibe Coding | davidbau.com", "davidbau.com"),
+            "Vibe Coding"
+        );
+        assert_eq!(strip_affix("davidbau.com", "davidbau.com"), "davidbau.com");
+        let m = meta_of(&page(
+            "<title>davidbau.com Vibe Coding</title>",
+            "<h1>davidbau.com</h1><h2>December 16, 2025</h2><p>Some text.</p>",
+        ));
+        assert_eq!(m.title.as_deref(), Some("Vibe Coding"));
+    }
+
+    #[test]
+    fn a_section_number_the_metadata_omits_goes() {
+        let tag = ["Git - Branches in a Nutshell"];
+        assert_eq!(
+            strip_section_number("3.1 Git Branching - Branches in a Nutshell", &tag),
+            "Git Branching - Branches in a Nutshell"
+        );
+        // Kept when the metadata title has it, and a plain count is the title's own.
+        assert_eq!(
+            strip_section_number("2.5 Million Jobs", &["2.5 Million Jobs | News"]),
+            "2.5 Million Jobs"
+        );
+        assert_eq!(
+            strip_section_number("5 Trends from 2025", &tag),
+            "5 Trends from 2025"
+        );
+        assert_eq!(
+            strip_section_number("5. Data Structures", &tag),
+            "5. Data Structures"
+        );
+    }
+
+    #[test]
+    fn an_acronym_before_its_name_goes() {
+        assert_eq!(
+            strip_acronym("GNW - Gaming News Weekly"),
+            "Gaming News Weekly"
+        );
+        assert_eq!(
+            strip_acronym("NASA: New Moon Plans"),
+            "NASA: New Moon Plans"
+        );
+        assert_eq!(strip_acronym("IBM - Cloud"), "IBM - Cloud");
+    }
+
+    #[test]
+    fn a_one_word_side_must_be_the_h1() {
+        let heads = |h: &str, h1: bool| vec![(h.to_string(), h1)];
+        let t = "Git - git-commit Documentation";
+        // "GIT" is the manual's last section, an h2.
+        assert_eq!(strip_site_or_heading(t, None, &heads("GIT", false)), t);
+        assert_eq!(strip_site_or_heading(t, None, &heads("Git", true)), "Git");
+        assert_eq!(
+            strip_site_or_heading("Sun Facts - Space Wiki", None, &heads("Sun Facts", false)),
+            "Sun Facts"
+        );
+    }
+
+    #[test]
+    fn screen_reader_text_in_the_h1_is_not_its_title() {
+        let m = meta_of(&page(
+            "<meta property=\"og:title\" content=\"Shop Sennheiser at Headphones.com\">",
+            "<h1><span class=\"visually-hidden\">Collection: </span>Sennheiser</h1><p>Headphones.</p>",
+        ));
+        assert_eq!(m.title.as_deref(), Some("Sennheiser"));
+        // An h1 all of whose text is for screen readers keeps it.
+        let doc = super::super::parse(&page(
+            "",
+            "<h1><span class=\"sr-only\">Ars Technica homepage</span></h1><p>x</p>",
+        ));
+        let dom = Dom::build(&doc, 100_000);
+        let h = (0..dom.nodes.len())
+            .find(|&i| dom.nodes[i].tag == Tag::H(1))
+            .unwrap();
+        assert_eq!(heading_text(&dom, h), "Ars Technica homepage");
+    }
+
+    #[test]
+    fn an_h1_that_abridges_the_metadata_name_gives_way() {
+        assert!(abridges(
+            "Cybersecurity Services",
+            "Cybersecurity Consulting Services | IBM"
+        ));
+        assert!(abridges("Barbecue Gaz", "Barbecue à gaz - Esprit Barbecue"));
+        // Cut short is not abridged: "Bike Locks & Security" qualifies "Bike Locks".
+        assert!(!abridges(
+            "Bike Locks",
+            "Bike Locks & Security | Master Lock"
+        ));
+        assert!(!abridges("Science", "Science News: Health, Space"));
+        // Words after the first separator are not the name.
+        assert!(!abridges("Pet Care", "Pet Insurance | Care for Dogs"));
+        let m = meta_of(&page(
+            "<title>Cybersecurity Consulting Services | IBM</title>\
+             <meta property=\"og:title\" content=\"Cybersecurity Consulting Services | IBM\">",
+            "<h1>Cybersecurity Services</h1><p>We protect you.</p>",
+        ));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Cybersecurity Consulting Services")
+        );
+    }
+
+    #[test]
+    fn a_tail_that_repeats_the_head_is_padding() {
+        assert_eq!(
+            strip_padding("Travel Insurance - Flight and Travel Insurance Quotes"),
+            "Travel Insurance"
+        );
+        // One word is a label the tail explains, and a tail with new words stays.
+        assert_eq!(
+            strip_padding("json — JSON encoder and decoder"),
+            "json — JSON encoder and decoder"
+        );
+        assert_eq!(
+            strip_padding("Pet Insurance - Cover for Dogs"),
+            "Pet Insurance - Cover for Dogs"
+        );
+    }
+
+    #[test]
+    fn a_heading_linking_home_names_the_site() {
+        let m = meta_of(&page(
+            "<title>Electrical - Overview | Occupational Safety and Health Administration</title>",
+            "<h2><a href=\"/\">Occupational Safety and Health Administration</a></h2>\
+             <h3>Electrical</h3><p>Hazards of electricity.</p>",
+        ));
+        assert_eq!(m.title.as_deref(), Some("Electrical - Overview"));
+        // A heading linking elsewhere is no logo.
+        let m = meta_of(&page(
+            "<title>Electrical - Overview | Workplace Hazards Explained</title>",
+            "<h2><a href=\"/hazards\">Workplace Hazards Explained</a></h2><p>x</p>",
+        ));
+        assert_ne!(m.title.as_deref(), Some("Electrical - Overview"));
     }
 
     #[test]
