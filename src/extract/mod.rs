@@ -237,6 +237,7 @@ impl Extractor {
         if !self.opts.keep_fragments
             && rec.confidence.is_some_and(|c| c < FRAGMENTS_CONFIDENCE)
             && fragments_only(&rec.text)
+            && scraps_amid_chrome(&dom, &a.sel)
         {
             a.sel.drop_roots(chrome::Reason::Fragments);
             rec = self.record_of(&dom, &a, url);
@@ -323,7 +324,8 @@ impl Extractor {
     }
 }
 
-/// Confidence under which a text of [`fragments_only`] is no main content.
+/// Confidence under which a text of [`fragments_only`], [`scraps_amid_chrome`], is no main
+/// content.
 const FRAGMENTS_CONFIDENCE: f32 = 0.3;
 
 /// Whether a text is scraps rather than content: under 50 words and 300 characters, and no
@@ -350,6 +352,15 @@ fn fragments_only(text: &str) -> bool {
     };
     let chars = text.chars().filter(|c| !c.is_whitespace()).count();
     !text.trim().is_empty() && words(text) < 50 && chars < 300 && text.lines().all(|l| words(l) < 8)
+}
+
+/// Whether the content kept is under a third of the page's text, the headline aside: scraps
+/// left among menus and widgets. A page that is all content (dehusk's own HTML output read
+/// back) never has its text taken for scraps.
+fn scraps_amid_chrome(dom: &dom::Dom, sel: &score::Selection) -> bool {
+    let title = sel.title_node.map_or(0, |t| dom.nodes[t].chars);
+    let page = dom.nodes[dom.body].chars.saturating_sub(title);
+    sel.kept_chars(dom) * 3 < u64::from(page)
 }
 
 /// Han, kana: scripts written without spaces between words.
@@ -961,7 +972,8 @@ mod tests {
             <a href=/d>Deals</a></nav><form><input name=q></form></header>\
             <main><h1>Surface Laptop 13.8\" Touchscreen</h1><div class=sku>Model: ZGM-00026</div>\
             <div class=sku>SKU: 10124570</div><div id=app></div></main>\
-            <footer><a href=/h>Help</a> <a href=/p>Privacy</a> <a href=/t>Terms</a></footer>\
+            <footer><a href=/h>Help centre</a> <a href=/p>Privacy policy</a> <a href=/t>Terms \
+            and conditions</a> <a href=/s>Store locator</a> <a href=/g>Gift cards</a></footer>\
             </body></html>";
         let rec = Extractor::default().extract(html, None);
         assert_eq!(rec.text, "", "{rec:?}");
