@@ -256,7 +256,7 @@ fn describe(key: &str) -> &'static str {
         "card-run" => "a run of teaser cards (links to other pages)",
         "duplicate" => "repeats the block before it, or a quotation or long block earlier in the content, word for word",
         "data" => "a hidden store of values for scripts, mostly URLs: data, not text on show",
-        "fragments" => "the content left was a few scraps (labels, prices, no sentence) at low confidence: the page has no main content",
+        "fragments" => "the content left was a few scraps (labels, prices, no sentence), a small part of the page, at low confidence: the page has no main content",
         "dialog" => "a modal dialog (role=dialog, aria-modal) that opens over the page",
         "control" => "a button-styled link or a heading's permalink anchor",
         "caption" => "an image or figure caption",

@@ -7,7 +7,7 @@ use super::dom::{Dom, Tag};
 use super::metadata::{self, Meta};
 use super::side;
 use crate::record::PageType;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The outcome of content selection, as per-node decisions over the arena.
 pub struct Selection {
@@ -486,7 +486,7 @@ impl Ctx<'_, '_> {
     /// feature line in each plan of a price table.
     fn mark_copies(&mut self, roots: &[usize], kept: &Kept) {
         let dom = self.dom;
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
         for &r in roots {
             let mut i = r;
             while i < dom.nodes[r].end as usize {
