@@ -319,6 +319,25 @@ fn disclosed(dom: &Dom, i: usize) -> bool {
         .is_some_and(|id| dom.controlled_ids().contains(&id))
 }
 
+/// Whether block `i` is mostly a list of terms described in plain words: an API reference's
+/// `<dt><a>WebSocket.close()</a></dt><dd>Closes the connection.</dd>`, a glossary. Its
+/// links name the terms; a menu has no descriptions.
+fn described_terms(dom: &Dom, i: usize) -> bool {
+    let n = &dom.nodes[i];
+    let mut plain = 0;
+    let mut k = i + 1;
+    while k < n.end as usize {
+        let d = &dom.nodes[k];
+        if d.tag == Tag::Dd {
+            plain += d.chars.saturating_sub(d.link_chars);
+            k = d.end as usize;
+        } else {
+            k += 1;
+        }
+    }
+    plain * 10 >= n.chars * 3
+}
+
 /// The share of a text's bytes in words that are URLs.
 fn url_share(t: &str) -> f32 {
     let urls: usize = t
@@ -1567,7 +1586,7 @@ impl Ctx<'_, '_> {
             } else {
                 0.25
             };
-            if ld > ld_limit && chars < 2000 {
+            if ld > ld_limit && chars < 2000 && !described_terms(dom, i) {
                 return Some(Reason::LinkDense);
             }
             if imgs > 1
