@@ -951,6 +951,24 @@ mod tests {
     }
 
     #[test]
+    fn a_sections_header_is_its_heading_not_the_sites() {
+        let html = "<html><head><title>Loom</title></head><body>\
+            <header><nav><a href=/>Home</a> <a href=/pricing>Pricing</a></nav></header><main>\
+            <section><header><h2>Edit your videos like a pro</h2><p>The editor lets you trim, \
+            stitch clips and add backgrounds, so a message says what you meant.</p></header>\
+            <p>Record your screen and camera at once, then share a link that plays anywhere, \
+            with comments and reactions beside the video.</p></section></main></body></html>";
+        let rec = Extractor::default().extract(html, None);
+        assert!(
+            rec.text.contains("Edit your videos like a pro"),
+            "{}",
+            rec.text
+        );
+        assert!(rec.text.contains("stitch clips"), "{}", rec.text);
+        assert!(!rec.text.contains("Pricing"), "{}", rec.text);
+    }
+
+    #[test]
     fn scraps_are_not_content() {
         assert!(fragments_only("Model: ZGM-00026\n\nSKU: 10124570"));
         assert!(fragments_only("(17.2k)\n\nUSD 55.25\n\n(513)\n\nUSD 71.84"));

@@ -429,6 +429,28 @@ impl Ctx<'_, '_> {
         false
     }
 
+    /// Whether `<header>` `i` opens a `<section>` (its nearest sectioning ancestor), with
+    /// little link text and no `<h1>`: the section's heading and lead, not the site's header
+    /// or a story's (or a recipe card's) headline.
+    fn section_header(&self, i: usize) -> bool {
+        let dom = self.dom;
+        let n = &dom.nodes[i];
+        if n.link_chars * 5 > n.chars
+            || (i + 1..n.end as usize).any(|k| dom.nodes[k].tag == Tag::H(1))
+        {
+            return false;
+        }
+        let mut p = n.parent;
+        while p != u32::MAX {
+            match dom.nodes[p as usize].tag {
+                Tag::Section => return true,
+                Tag::Article | Tag::Aside | Tag::Nav | Tag::Body => return false,
+                _ => p = dom.nodes[p as usize].parent,
+            }
+        }
+        false
+    }
+
     fn hidden_above(&self, mut i: usize) -> bool {
         loop {
             if self.dom.nodes[i].concepts.any(Concepts::HIDDEN) {
@@ -688,6 +710,7 @@ impl Ctx<'_, '_> {
                     && (node.chars < 2000 || node.link_chars * 2 > node.chars)
                     && !(matches!(self.page_type, PageType::Listing | PageType::Collection)
                         && self.inside(i, Tag::Article))
+                    && !self.section_header(i)
                 {
                     reason = Some(Reason::Header);
                 }
