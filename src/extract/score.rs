@@ -697,6 +697,15 @@ impl Ctx<'_, '_> {
                     {
                         reason = None;
                     }
+                    // A "tag" class on a block that speaks in sentences with few links is a
+                    // label of another kind: mdBook's "blockquote-tag" note, a "tagline".
+                    if r == Reason::Tags
+                        && node.sentences >= 1
+                        && node.chars >= 40
+                        && node.link_chars * 5 < node.chars
+                    {
+                        reason = None;
+                    }
                 }
                 if reason.is_none() && self.page_type == PageType::Product && self.is_reviews(i) {
                     reason = Some(Reason::Comments);
