@@ -187,6 +187,11 @@ pub fn classify<'a>(el: &'a Element, tag: Tag, names: &mut NameCache<'a>) -> Con
     if role_hidden {
         bits |= Concepts::HIDDEN;
     }
+    // A custom element's name says what it is, as a class does: <site-footer>,
+    // <cookie-banner>, <devsite-content-footer>.
+    if el.name().contains('-') {
+        bits |= names.concepts(el.name());
+    }
     Concepts(bits)
 }
 
