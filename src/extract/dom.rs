@@ -628,18 +628,6 @@ impl<'a> Dom<'a> {
     pub fn contains(&self, a: usize, b: usize) -> bool {
         a <= b && b < self.nodes[a].end as usize
     }
-
-    /// True when node `i`, or an ancestor of it below `top`, is a `tag` element.
-    pub fn within(&self, i: usize, top: usize, tag: Tag) -> bool {
-        let mut p = i;
-        while p != top && p != u32::MAX as usize {
-            if self.nodes[p].tag == tag {
-                return true;
-            }
-            p = self.nodes[p].parent as usize;
-        }
-        false
-    }
 }
 
 /// Iterator over a node's direct children.
@@ -734,7 +722,7 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// (chars, words, commas, sentence ends) of collapsed text.
-fn text_stats(s: &str) -> (u32, u32, u32, u32) {
+pub(crate) fn text_stats(s: &str) -> (u32, u32, u32, u32) {
     let mut chars = 0u32;
     let mut words = 0u32;
     let mut cjk = 0u32;

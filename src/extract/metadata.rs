@@ -920,12 +920,14 @@ fn strip_acronym(t: &str) -> String {
     t.to_string()
 }
 
+/// The separators a title's bar or dash parts are joined with.
+const BAR_DASH_SEPS: &[&str] = &[" | ", " – ", " — ", " - "];
+
 /// Drops the part after the first separator when it repeats every word of the part before,
 /// several words long: keyword padding for search engines ("Travel Insurance - Flight and
 /// Travel Insurance Quotes").
 fn strip_padding(t: &str) -> String {
-    const SEPS: &[&str] = &[" | ", " - ", " – ", " — "];
-    let Some((i, sep)) = SEPS
+    let Some((i, sep)) = BAR_DASH_SEPS
         .iter()
         .filter_map(|sep| t.find(sep).map(|i| (i, *sep)))
         .min_by_key(|(i, _)| *i)
@@ -933,16 +935,7 @@ fn strip_padding(t: &str) -> String {
         return t.to_string();
     };
     let (head, tail) = (t[..i].trim(), &t[i + sep.len()..]);
-    let words = |s: &str| -> Vec<String> {
-        s.split_whitespace()
-            .map(|w| {
-                w.trim_matches(|c: char| !c.is_alphanumeric())
-                    .to_lowercase()
-            })
-            .filter(|w| !w.is_empty())
-            .collect()
-    };
-    let (hw, tw) = (words(head), words(tail));
+    let (hw, tw) = (words_lower(head), words_lower(tail));
     if hw.len() >= 2 && tw.len() > hw.len() && hw.iter().all(|w| tw.contains(w)) {
         return head.to_string();
     }
@@ -1024,8 +1017,7 @@ fn strip_link_domain(t: &str) -> String {
 /// the rest of the sentence ("Going vegan – tips and tricks", "Best Mixers – My Favorites!")
 /// and stays.
 fn strip_short_tail(t: &str) -> String {
-    const SEPS: &[&str] = &[" | ", " – ", " — ", " - "];
-    let Some((i, sep)) = SEPS
+    let Some((i, sep)) = BAR_DASH_SEPS
         .iter()
         .filter_map(|sep| t.rfind(sep).map(|i| (i, *sep)))
         .max_by_key(|(i, _)| *i)

@@ -329,29 +329,20 @@ impl Extractor {
 const FRAGMENTS_CONFIDENCE: f32 = 0.3;
 
 /// Whether a text is scraps rather than content: under 50 words and 300 characters, and no
-/// line of 8 words that could be a sentence.
+/// line of 8 words that could be a sentence (words as the flattened page counts them: two
+/// Han or kana characters make one).
 /// A script-rendered shop page leaves its SKU, a price or two and a "Trending searches" label.
 fn fragments_only(text: &str) -> bool {
-    // Words are runs of letters and digits; in scripts written without spaces each character
-    // counts as one, as it often is one.
-    let words = |s: &str| {
-        let mut n = 0;
-        let mut in_word = false;
-        for c in s.chars() {
-            if is_unspaced(c) {
-                n += 1;
-                in_word = false;
-            } else if c.is_alphanumeric() {
-                n += usize::from(!in_word);
-                in_word = true;
-            } else {
-                in_word = false;
-            }
+    let (mut chars, mut words) = (0, 0);
+    for line in text.lines() {
+        let (c, w, _, _) = dom::text_stats(line);
+        if w >= 8 {
+            return false;
         }
-        n
-    };
-    let chars = text.chars().filter(|c| !c.is_whitespace()).count();
-    !text.trim().is_empty() && words(text) < 50 && chars < 300 && text.lines().all(|l| words(l) < 8)
+        chars += c;
+        words += w;
+    }
+    chars > 0 && words < 50 && chars < 300
 }
 
 /// Whether the content kept is under a third of the page's text, the headline aside: scraps
@@ -361,11 +352,6 @@ fn scraps_amid_chrome(dom: &dom::Dom, sel: &score::Selection) -> bool {
     let title = sel.title_node.map_or(0, |t| dom.nodes[t].chars);
     let page = dom.nodes[dom.body].chars.saturating_sub(title);
     sel.kept_chars(dom) * 3 < u64::from(page)
-}
-
-/// Han, kana: scripts written without spaces between words.
-fn is_unspaced(c: char) -> bool {
-    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
 
 /// The error record for an input the extractor refused.

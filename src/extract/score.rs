@@ -544,7 +544,9 @@ impl Ctx<'_, '_> {
                         Some(&f)
                             if i >= dom.nodes[f].end as usize
                                 && !self.protected[i]
-                                && (n.chars >= COPY_CHARS || dom.within(i, r, Tag::Blockquote)) =>
+                                && (n.chars >= COPY_CHARS
+                                    || n.tag == Tag::Blockquote
+                                    || self.inside(i, Tag::Blockquote)) =>
                         {
                             self.removed[i] = Some(Reason::Duplicate);
                             i = n.end as usize;
@@ -690,19 +692,16 @@ impl Ctx<'_, '_> {
                     {
                         reason = None;
                     }
-                    // A tag/topic or bio class on a long prose block is a false friend.
-                    if matches!(r, Reason::Tags | Reason::Bio | Reason::Ad)
-                        && node.p_chars > 600
-                        && node.link_chars * 3 < node.chars
-                    {
-                        reason = None;
-                    }
-                    // A "tag" class on a block that speaks in sentences with few links is a
-                    // label of another kind: mdBook's "blockquote-tag" note, a "tagline".
-                    if r == Reason::Tags
+                    // A tag/topic or bio class on a long prose block is a false friend; a tag
+                    // strip is links, so one that speaks in sentences with few links is a
+                    // label of another kind (mdBook's "blockquote-tag" note, a "tagline").
+                    let long_prose = node.p_chars > 600 && node.link_chars * 3 < node.chars;
+                    let sentences = r == Reason::Tags
                         && node.sentences >= 1
                         && node.chars >= 40
-                        && node.link_chars * 5 < node.chars
+                        && node.link_chars * 5 < node.chars;
+                    if matches!(r, Reason::Tags | Reason::Bio | Reason::Ad) && long_prose
+                        || sentences
                     {
                         reason = None;
                     }
